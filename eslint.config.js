@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'eslint.config.js', 'scripts/*.mjs', 'test/fixtures/**/*.mjs', 'test/fixtures/**/*.sh'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

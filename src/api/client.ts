@@ -62,7 +62,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (typeof body.path !== 'string' || body.path.length === 0) {
         throw new UnrecoverableJobError('API_BAD_RESPONSE', `dataset ${id} has no path`);
       }
-      return { id: String(body.id ?? id), path: body.path, meta: body.meta };
+      const recordId = typeof body.id === 'string' || typeof body.id === 'number' ? String(body.id) : id;
+      return { id: recordId, path: body.path, meta: body.meta };
     },
     async getLoraConfig(id, signal) {
       return record((await call('GET', `/lora-configs/${encodeURIComponent(id)}`, undefined, signal)).body, `LoRA config ${id}`);

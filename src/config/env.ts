@@ -41,7 +41,7 @@ export function cleanSection<S extends Record<string, ValidatorSpec<unknown>>>(
         problem:
           error instanceof EnvMissingError
             ? 'is required but not set'
-            : `${(error as Error | undefined)?.message ?? 'is invalid'}`,
+            : `${(error)?.message ?? 'is invalid'}`,
       }));
       if (problems.length > 0) throw new ConfigError(problems);
     },

@@ -9,7 +9,7 @@ import { loadWorkerConfig, type WorkerConfig } from './worker.js';
 
 export { ConfigError } from './env.js';
 export type { RawEnv } from './env.js';
-export type { WorkerConfig } from './worker.js';
+export { loadWorkerConfig, type WorkerConfig } from './worker.js';
 
 export interface Config {
   worker: WorkerConfig;

@@ -1,0 +1,93 @@
+/**
+ * Composition root of the supervisor: load config, build the logger, Redis, the
+ * status reporter and the supervisor; turn SIGTERM/SIGINT into an orderly close.
+ */
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { loadConfig, ConfigError, type Config } from './config/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { createApiClient } from './api/client.js';
+import { createStatusReporter } from './lifecycle/status-reporter.js';
+import { createSupervisor } from './supervisor/supervisor.js';
+import { errorInfo } from './errors/job-errors.js';
+import { runAll } from './supervisor/run-all.js';
+import { prepareTmpDir } from './supervisor/tmp-dir.js';
+
+const DEFAULT_PROCESSOR_DIR = fileURLToPath(new URL('../processors', import.meta.url));
+
+async function main(): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { worker: settings } = config;
+  const logger = createLogger({ ...settings.log, role: 'supervisor' });
+  await prepareTmpDir(settings.tmpDir, logger);
+
+  const connection = new Redis({
+    host: settings.redis.host,
+    port: settings.redis.port,
+    password: settings.redis.password,
+    // Required by BullMQ workers: commands wait for a reconnect instead of failing.
+    maxRetriesPerRequest: null,
+  });
+  connection.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
+  const api = createApiClient({ baseUrl: settings.apiBaseUrl });
+  const reporter = createStatusReporter({ patchJob: (jobId, update, signal) => api.patchJob(jobId, update, signal), logger: logger.child({ component: 'status' }) });
+  const supervisor = createSupervisor({
+    config: settings,
+    connection,
+    reporter,
+    logger,
+    processorDir: settings.processorDir ?? DEFAULT_PROCESSOR_DIR,
+  });
+
+  let stopping = false;
+  const stop = async (reason: string, exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { reason });
+    const errors = await runAll([
+      () => supervisor.close(),
+      async () => {
+        const left = await reporter.flush(5000);
+        if (left > 0) logger.error('status updates left undelivered at shutdown', { count: left });
+      },
+      () => connection.quit(),
+    ]);
+    for (const error of errors) logger.error('shutdown step failed', { error: errorInfo(error).message });
+    logger.info('stopped');
+    process.exit(exitCode);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  process.on('uncaughtException', (error) => {
+    logger.error('uncaught exception in supervisor', { error: error.message, stack: error.stack });
+    void stop('uncaughtException', 1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection in supervisor', { error: errorInfo(reason).message });
+  });
+
+  try {
+    await supervisor.start();
+  } catch (error) {
+    logger.error('start-up failed', { error: errorInfo(error).message });
+    await stop('start-up failure', 1);
+    return;
+  }
+  logger.info('supervisor ready', { queues: settings.queues, pid: process.pid });
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`fatal: ${errorInfo(error).message}\n`);
+  process.exit(1);
+});
+
+export type { Logger };
