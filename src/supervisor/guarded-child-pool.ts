@@ -86,6 +86,12 @@ export class GuardedChildPool extends ChildPool {
     await Promise.all(children.map((child) => this.killGroup(child, this.guarded.killGraceMs)));
   }
 
+  /** SIGKILLs every child's process group at once (shutdown, after the abort grace). */
+  async killAll(): Promise<void> {
+    const children = [...Object.values(this.retained), ...this.getAllFree()];
+    await Promise.all(children.map((child) => this.killGroup(child, 0)));
+  }
+
   /** Kills idle children of `processFile` beyond `keep`; returns how many were released. */
   async trimIdle(processFile: string, keep: number): Promise<number> {
     const free = this.getFree(processFile);

@@ -114,6 +114,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   };
 }
 
+// How long aborted jobs get to requeue themselves before their children are killed.
+const ABORT_GRACE_MS = 5000;
+
 /**
  * Shutdown: stop fetching and let active jobs finish; at the deadline abort them
  * (processors requeue themselves on SHUTDOWN_REASON); if they still do not end,
@@ -124,10 +127,10 @@ async function closeWorkers(workers: Worker[], timeoutMs: number, logger: Logger
   if (await finishesWithin(closed, timeoutMs)) return;
   logger.warn('shutdown timeout reached, aborting active jobs', { timeoutMs });
   await runAll(workers.map((worker) => () => worker.cancelAllJobs(SHUTDOWN_REASON)));
-  if (await finishesWithin(closed, 10_000)) return;
-  logger.error('active jobs did not stop after abort; killing processor children');
-  await runAll(workers.map((worker) => () => poolOf(worker)?.clean()));
-  await finishesWithin(closed, 10_000);
+  if (await finishesWithin(closed, ABORT_GRACE_MS)) return;
+  logger.error('active jobs did not stop after abort; killing processor children', { graceMs: ABORT_GRACE_MS });
+  await runAll(workers.map((worker) => () => poolOf(worker)?.killAll()));
+  await finishesWithin(closed, ABORT_GRACE_MS);
 }
 
 async function finishesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
