@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { RetryableJobError } from '../../src/errors/job-errors.js';
+import { throwIfAborted } from '../../src/util/abort.js';
 import type { ObjectStore, StoredObject } from '../../src/storage/object-store.js';
 
 export interface MemoryObject {
@@ -20,7 +21,7 @@ export class MemoryObjectStore implements ObjectStore {
   constructor(private readonly bucket = 'test-bucket') {}
 
   async ensureBucket(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     this.ensureBucketCalls += 1;
   }
 
@@ -43,7 +44,7 @@ export class MemoryObjectStore implements ObjectStore {
   }
 
   private put(key: string, body: Buffer, contentType: string, signal?: AbortSignal): StoredObject {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     if (this.failUploads > 0) {
       this.failUploads -= 1;
       throw new RetryableJobError('STORAGE_UNREACHABLE', `object storage unreachable while uploading ${key}`);
