@@ -28,10 +28,10 @@ export function resolveInside(root: string, candidate: string, field: string): s
   const spelled = isAbsolute(candidate) ? candidate : join(realRoot, candidate);
   const real = realExisting(spelled, refuse);
   const rel = relative(realRoot, real);
-  if (rel === '' ) refuse('must name a directory inside its root, not the root itself');
-  if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
+  if (!isInside(realRoot, real)) {
     refuse(isAbsolute(candidate) ? 'is outside its allowed root' : 'resolves outside its allowed root');
   }
+  if (rel === '') refuse('must name a directory inside its root, not the root itself');
   return real;
 }
 

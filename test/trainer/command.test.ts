@@ -7,8 +7,8 @@ import { parseTrainerSettings } from '../../src/trainer/settings.js';
 const accelerate = { trainerCommand: 'accelerate', trainerArgsPrefix: ['launch'], trainerScript: 'train_network.py', kohyaDir: '/opt/kohya_ss' };
 const base = { datasetDir: '/data/datasets/cats', outputDir: '/data/loras/job-1/attempt-1', outputName: 'lora', kohyaArgs: [] };
 
-describe('buildTrainerCommand', () => {
-  test('maps every config field to its kohya flag, in one argv entry each', () => {
+void describe('buildTrainerCommand', () => {
+  void test('maps every config field to its kohya flag, in one argv entry each', () => {
     const settings = parseTrainerSettings(
       { baseModel: 'runwayml/sd15', learningRate: 0.0001, epochs: 10, batchSize: 2, resolution: '512,768', networkDim: 32, networkAlpha: 16, maxTrainSteps: 1000 },
       'config',
@@ -40,7 +40,7 @@ describe('buildTrainerCommand', () => {
     });
   });
 
-  test('leaves out unset fields and defaults the network module', () => {
+  void test('leaves out unset fields and defaults the network module', () => {
     const settings = parseTrainerSettings({ modelName: '/models/base.safetensors' }, 'config', true);
     const { args } = buildTrainerCommand({ config: { ...accelerate, trainerArgsPrefix: [], trainerScript: undefined }, settings, ...base });
     assert.deepEqual(args, [
@@ -54,8 +54,8 @@ describe('buildTrainerCommand', () => {
   });
 });
 
-describe('parseTrainerSettings', () => {
-  test('accepts numeric strings from API records and ignores their bookkeeping fields', () => {
+void describe('parseTrainerSettings', () => {
+  void test('accepts numeric strings from API records and ignores their bookkeeping fields', () => {
     const settings = parseTrainerSettings({ id: 'c1', config: { baseModel: 'm', learningRate: '1e-4', resolution: 768 } }, 'LoRA config c1', false);
     assert.deepEqual(settings, { baseModel: 'm', networkModule: 'networks.lora', learningRate: 0.0001, resolution: '768' });
   });
@@ -69,14 +69,14 @@ describe('parseTrainerSettings', () => {
     ['an unknown inline field', { baseModel: 'm', learning_rate: 1 }, 'config'],
   ];
   for (const [name, raw, field] of refused) {
-    test(`refuses ${name}, naming ${field}`, () => {
+    void test(`refuses ${name}, naming ${field}`, () => {
       assert.throws(() => parseTrainerSettings(raw, 'config', true), { name: 'UnrecoverableError', code: 'INVALID_PAYLOAD', field });
     });
   }
 });
 
-describe('validateKohyaArgs', () => {
-  test('keeps plain flags and flag=value entries, values with spaces included', () => {
+void describe('validateKohyaArgs', () => {
+  void test('keeps plain flags and flag=value entries, values with spaces included', () => {
     const args = ['--seed=1', '--xformers', '--optimizer_type=AdamW8bit', '--caption_extension=.txt', '--output_name=cats_v2', '--note=a b'];
     assert.deepEqual(validateKohyaArgs(args), args);
   });
@@ -98,7 +98,7 @@ describe('validateKohyaArgs', () => {
     ['a string instead of an array', '--seed=1', 'kohyaArgs'],
   ];
   for (const [name, args, field] of refused) {
-    test(`refuses ${name}, naming ${field}`, () => {
+    void test(`refuses ${name}, naming ${field}`, () => {
       assert.throws(() => validateKohyaArgs(args), { name: 'UnrecoverableError', code: 'INVALID_PAYLOAD', field });
     });
   }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveInside } from '../../src/trainer/paths.js';
 
-describe('resolveInside', () => {
+void describe('resolveInside', () => {
   let dir = '';
   let root = '';
   before(() => {
@@ -20,20 +20,20 @@ describe('resolveInside', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('resolves a relative path inside the root', () => {
+  void test('resolves a relative path inside the root', () => {
     assert.equal(resolveInside(root, 'cats', 'datasetPath'), join(root, 'cats'));
   });
 
-  test('accepts a path that does not exist yet', () => {
+  void test('accepts a path that does not exist yet', () => {
     assert.equal(resolveInside(root, 'new/attempt-1', 'outputDir'), join(root, 'new', 'attempt-1'));
   });
 
-  test('accepts an absolute path inside the root, even spelled through a symlinked root', () => {
+  void test('accepts an absolute path inside the root, even spelled through a symlinked root', () => {
     assert.equal(resolveInside(root, join(root, 'cats'), 'datasetPath'), join(root, 'cats'));
     assert.equal(resolveInside(join(dir, 'root-link'), join(dir, 'root-link', 'cats'), 'datasetPath'), join(root, 'cats'));
   });
 
-  test('follows a symlink that stays inside the root to its real path', () => {
+  void test('follows a symlink that stays inside the root to its real path', () => {
     assert.equal(resolveInside(root, 'alias', 'datasetPath'), join(root, 'cats'));
   });
 
@@ -48,7 +48,7 @@ describe('resolveInside', () => {
     ['an empty path', () => ''],
   ];
   for (const [name, candidate] of refused) {
-    test(`refuses ${name} as PATH_OUTSIDE_ROOT naming the field`, () => {
+    void test(`refuses ${name} as PATH_OUTSIDE_ROOT naming the field`, () => {
       assert.throws(() => resolveInside(root, candidate(), 'datasetPath'), (error: unknown) => {
         assert.ok(error instanceof Error);
         assert.equal(error.name, 'UnrecoverableError');

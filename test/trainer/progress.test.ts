@@ -4,7 +4,7 @@ import { parseTrainerLine } from '../../src/trainer/progress.js';
 import { createThrottledProgress } from '../../src/trainer/progress-reporter.js';
 import { silentLogger } from '../../src/logger.js';
 
-describe('parseTrainerLine', () => {
+void describe('parseTrainerLine', () => {
   const cases: Array<[string, string, ReturnType<typeof parseTrainerLine>]> = [
     [
       'a kohya steps bar gives step, total, percent and loss',
@@ -28,12 +28,12 @@ describe('parseTrainerLine', () => {
     ['the epoch-incremented notice is not an epoch line', 'epoch is incremented. current_epoch: 1, epoch: 2', undefined],
   ];
   for (const [name, line, expected] of cases) {
-    test(name, () => assert.deepEqual(parseTrainerLine(line), expected));
+    void test(name, () => assert.deepEqual(parseTrainerLine(line), expected));
   }
 });
 
-describe('createThrottledProgress', () => {
-  test('forwards the first update and merges later ones into at most one report per interval', async () => {
+void describe('createThrottledProgress', () => {
+  void test('forwards the first update and merges later ones into at most one report per interval', async () => {
     const sent: Array<Record<string, unknown>> = [];
     const progress = createThrottledProgress(async (value) => void sent.push(value), 100, silentLogger);
     progress.update({ epoch: 1, totalEpochs: 2 });
@@ -45,7 +45,7 @@ describe('createThrottledProgress', () => {
     assert.deepEqual(sent[1], { stage: 'training', epoch: 1, totalEpochs: 2, step: 5, totalSteps: 5, percent: 100 });
   });
 
-  test('a failing report does not stop later reports', async () => {
+  void test('a failing report does not stop later reports', async () => {
     let calls = 0;
     const progress = createThrottledProgress(
       async () => {

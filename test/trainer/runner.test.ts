@@ -10,7 +10,7 @@ import { RecordingRegistry, createRoots, fakeTrainerConfig, groupMembers, pidFro
 
 type ErrorShape = Error & { code?: string; details?: { logTail?: string[]; pid?: number } };
 
-describe('runTrainer with the fake kohya trainer', () => {
+void describe('runTrainer with the fake kohya trainer', () => {
   const roots = createRoots();
   const config = fakeTrainerConfig(roots);
   let runIndex = 0;
@@ -51,7 +51,7 @@ describe('runTrainer with the fake kohya trainer', () => {
     assert.fail('expected the trainer run to fail');
   };
 
-  test('a successful run reports parsed progress and leaves the LoRA files in the output dir', async () => {
+  void test('a successful run reports parsed progress and leaves the LoRA files in the output dir', async () => {
     const { command, outputDir } = commandFor('ok', ['--note=two words']);
     const reports: Array<Record<string, unknown>> = [];
     const run = await runTrainer(options(command, { onProgress: async (p) => void reports.push(p) }));
@@ -63,7 +63,7 @@ describe('runTrainer with the fake kohya trainer', () => {
     assert.deepEqual(artifacts.map((a) => [a.filename, a.sizeBytes]), [['cats-000001.safetensors', 4096], ['cats.safetensors', 4096]]);
   });
 
-  test('death by SIGSEGV is a retryable TRAINER_CRASHED error carrying the log tail', async () => {
+  void test('death by SIGSEGV is a retryable TRAINER_CRASHED error carrying the log tail', async () => {
     const error = await rejectsWith(runTrainer(options(commandFor('segv').command)));
     assert.equal(error.name, 'RetryableJobError');
     assert.equal(error.code, 'TRAINER_CRASHED');
@@ -72,7 +72,7 @@ describe('runTrainer with the fake kohya trainer', () => {
     assert.ok(error.details?.logTail?.some((line) => line.includes('about to crash')));
   });
 
-  test('a non-zero exit is a retryable TRAINER_FAILED error quoting the traceback', async () => {
+  void test('a non-zero exit is a retryable TRAINER_FAILED error quoting the traceback', async () => {
     const error = await rejectsWith(runTrainer(options(commandFor('exit1').command)));
     assert.equal(error.name, 'RetryableJobError');
     assert.equal(error.code, 'TRAINER_FAILED');
@@ -80,7 +80,7 @@ describe('runTrainer with the fake kohya trainer', () => {
     assert.match(error.message, /CUDA out of memory/);
   });
 
-  test('a hung trainer that ignores SIGTERM is killed at the timeout with its grandchild', async () => {
+  void test('a hung trainer that ignores SIGTERM is killed at the timeout with its grandchild', async () => {
     const registry = new RecordingRegistry();
     const started = Date.now();
     const error = await rejectsWith(runTrainer(options(commandFor('hang').command, { timeoutMs: 600, registry })));
@@ -96,7 +96,7 @@ describe('runTrainer with the fake kohya trainer', () => {
     assert.equal(registry.size(), 0, 'the group is no longer registered');
   });
 
-  test('aborting the signal stops the trainer and rejects with AbortedError', async () => {
+  void test('aborting the signal stops the trainer and rejects with AbortedError', async () => {
     const controller = new AbortController();
     const registry = new RecordingRegistry();
     const promise = runTrainer(options(commandFor('hang').command, { signal: controller.signal, registry }));
@@ -111,7 +111,7 @@ describe('runTrainer with the fake kohya trainer', () => {
     assert.deepEqual(groupMembers(pgid), []);
   });
 
-  test('a trainer that cannot be spawned is a TRAINER_NOT_STARTED error', async () => {
+  void test('a trainer that cannot be spawned is a TRAINER_NOT_STARTED error', async () => {
     const command = { command: join(roots.dir, 'no-such-trainer'), args: [], cwd: roots.dir };
     const error = await rejectsWith(runTrainer(options(command)));
     assert.equal(error.code, 'TRAINER_NOT_STARTED');
