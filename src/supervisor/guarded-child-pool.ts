@@ -9,7 +9,8 @@
  * - `trimIdle(n)` releases idle children above a limit (the pool never shrinks by itself).
  * `retain` mirrors BullMQ 6.7.6's own (pinned), adding listeners before the fork.
  */
-import { Child, ChildPool } from 'bullmq';
+import { ChildPool, type Child } from 'bullmq';
+import { ForkSafeChild } from './fork-safe-child.js';
 import type { SandboxedOptions } from 'bullmq';
 import { signalGroup, sweepChildGroups } from '../process/process-groups.js';
 
@@ -51,7 +52,7 @@ export class GuardedChildPool extends ChildPool {
       return reused;
     }
     const { mainFile, useWorkerThreads, workerForkOptions, hooks } = this.guarded;
-    const child = new Child(mainFile, processFile, { useWorkerThreads, workerForkOptions });
+    const child = new ForkSafeChild(mainFile, processFile, { useWorkerThreads, workerForkOptions });
     child.on('error', (error: Error) => hooks.onForkError(error, processFile));
     let pid: number | undefined;
     child.on('exit', (exitCode: number | null, signal: string | null) => {
