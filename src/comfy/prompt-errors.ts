@@ -35,7 +35,9 @@ export function parsePromptRejection(body: unknown): PromptRejection {
       })),
     };
   });
-  const base = [text(error.message), text(error.details)].filter(Boolean).join(' ');
+  const message = text(error.message);
+  const details = text(error.details);
+  const base = message && details ? `${message} (${details})` : (message ?? details ?? '');
   return {
     type: text(error.type),
     message: base || (typeof body === 'string' ? body.slice(0, 200) : 'no error message'),

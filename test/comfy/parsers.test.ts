@@ -80,6 +80,6 @@ describe('prompt rejection', () => {
 
   test('an invalid prompt without node errors keeps the message and its details', () => {
     const body = { error: { type: 'invalid_prompt', message: 'Cannot execute because node NoSuchNode does not exist.', details: "Node ID '#1'", extra_info: {} }, node_errors: {} };
-    assert.equal(describePromptRejection(parsePromptRejection(body)), "invalid_prompt: Cannot execute because node NoSuchNode does not exist. Node ID '#1'");
+    assert.equal(describePromptRejection(parsePromptRejection(body)), "invalid_prompt: Cannot execute because node NoSuchNode does not exist. (Node ID '#1')");
   });
 });
