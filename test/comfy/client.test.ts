@@ -15,7 +15,7 @@ const graph = {
   '5': { class_type: 'SaveVideo', inputs: { video: ['1', 0], filename_prefix: 'video/j1_ComfyUI', format: 'mp4', codec: 'h264' } },
 };
 
-describe('ComfyUI HTTP client against the test double', () => {
+void describe('ComfyUI HTTP client against the test double', () => {
   let video: TestVideo;
   let server: ComfyTestServer;
   let client: ComfyClient;
@@ -36,11 +36,11 @@ describe('ComfyUI HTTP client against the test double', () => {
     server.behaviour = { ...defaultBehaviour };
   });
 
-  test('system_stats reports the ComfyUI version', async () => {
+  void test('system_stats reports the ComfyUI version', async () => {
     assert.deepEqual(await client.systemStats(), { comfyuiVersion: '0.3.65' });
   });
 
-  test('a submitted prompt keeps the id the worker chose and its history appears when it has run', async () => {
+  void test('a submitted prompt keeps the id the worker chose and its history appears when it has run', async () => {
     const { promptId } = await client.submitPrompt({ graph, promptId: 'chosen-1', clientId: 'test-client' });
     assert.equal(promptId, 'chosen-1');
     assert.deepEqual(server.requests.find((r) => r.path === '/prompt')?.body, { prompt: graph, client_id: 'test-client', prompt_id: 'chosen-1' });
@@ -52,7 +52,7 @@ describe('ComfyUI HTTP client against the test double', () => {
     assert.equal(entry?.statusStr, 'success');
   });
 
-  test('a rejected workflow is unrecoverable and the message names the failing node and input', async () => {
+  void test('a rejected workflow is unrecoverable and the message names the failing node and input', async () => {
     server.behaviour.reject = 'prompt_outputs_failed_validation';
     await assert.rejects(client.submitPrompt({ graph, promptId: 'bad', clientId: 'c' }), (error: Error & { code?: string; details?: Record<string, unknown> }) => {
       assert.equal(error.name, 'UnrecoverableError');
@@ -63,7 +63,7 @@ describe('ComfyUI HTTP client against the test double', () => {
     });
   });
 
-  test('the video is streamed from /view into a file of the source size', async () => {
+  void test('the video is streamed from /view into a file of the source size', async () => {
     await client.submitPrompt({ graph, promptId: 'dl-1', clientId: 'c' });
     await new Promise((resolve) => setTimeout(resolve, 150));
     const entry = await client.getHistory('dl-1');
@@ -77,20 +77,20 @@ describe('ComfyUI HTTP client against the test double', () => {
     assert.equal(viewed.length, 1);
   });
 
-  test('a file ComfyUI does not have is a retryable download failure', async () => {
+  void test('a file ComfyUI does not have is a retryable download failure', async () => {
     await assert.rejects(
       client.download({ filename: 'missing.mp4', subfolder: '', type: 'output', nodeId: '5', key: 'images' }, join(dir, 'x.mp4')),
       { code: 'COMFY_DOWNLOAD_FAILED', name: 'RetryableJobError' },
     );
   });
 
-  test('cancelling sends both the queue delete and the interrupt with the prompt id', async () => {
+  void test('cancelling sends both the queue delete and the interrupt with the prompt id', async () => {
     await client.cancelPrompt('p-9');
     assert.deepEqual(server.requests.filter((r) => r.path === '/queue' && r.method === 'POST').at(-1)?.body, { delete: ['p-9'] });
     assert.deepEqual(server.requests.filter((r) => r.path === '/interrupt').at(-1)?.body, { prompt_id: 'p-9' });
   });
 
-  test('an outage is waited out with back-off until system_stats answers again', async () => {
+  void test('an outage is waited out with back-off until system_stats answers again', async () => {
     await server.goDown();
     const waits: number[] = [];
     const probe = waitUntilReachable(client, {
@@ -109,7 +109,7 @@ describe('ComfyUI HTTP client against the test double', () => {
     assert.deepEqual(waits.slice(0, 3), [20, 40, 40]);
   });
 
-  test('waiting for an unreachable ComfyUI stops when the job is cancelled', async () => {
+  void test('waiting for an unreachable ComfyUI stops when the job is cancelled', async () => {
     await server.goDown();
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled by user')), 50);

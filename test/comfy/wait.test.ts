@@ -13,7 +13,7 @@ const graph = {
   '5': { class_type: 'SaveVideo', inputs: { video: ['1', 0], filename_prefix: 'video/w_ComfyUI' } },
 };
 
-describe('waiting for a ComfyUI prompt', () => {
+void describe('waiting for a ComfyUI prompt', () => {
   let video: TestVideo;
   let server: ComfyTestServer;
   let client: ComfyClient;
@@ -51,7 +51,7 @@ describe('waiting for a ComfyUI prompt', () => {
     }
   }
 
-  test('over the WebSocket, completion is noticed long before the next poll and progress is reported', async () => {
+  void test('over the WebSocket, completion is noticed long before the next poll and progress is reported', async () => {
     const { result, progress, events, elapsed } = await run({ pollIntervalMs: 3000 });
     assert.ok(events);
     assert.equal(result.kind, 'finished');
@@ -59,7 +59,7 @@ describe('waiting for a ComfyUI prompt', () => {
     assert.deepEqual(progress.filter((p) => 'value' in p).map((p) => 'value' in p && p.value), [1, 2, 3]);
   });
 
-  test('with the WebSocket refused, polling /history finds the result', async () => {
+  void test('with the WebSocket refused, polling /history finds the result', async () => {
     server.behaviour.refuseWebSocket = true;
     const clientId = 'refused';
     const events = await openComfyEvents({ url: client.webSocketUrl(clientId), clientId, connectTimeoutMs: 1000, logger: silentLogger });
@@ -70,7 +70,7 @@ describe('waiting for a ComfyUI prompt', () => {
     assert.ok(server.requests.filter((r) => r.path.startsWith('/history/')).length >= 2);
   });
 
-  test('an execution error is returned as a finished entry whose outcome names the node type', async () => {
+  void test('an execution error is returned as a finished entry whose outcome names the node type', async () => {
     server.behaviour.outcome = 'error';
     const { result } = await run({ pollIntervalMs: 3000 });
     assert.equal(result.kind, 'finished');
@@ -78,7 +78,7 @@ describe('waiting for a ComfyUI prompt', () => {
     assert.deepEqual(promptOutcome(result.entry), { kind: 'error', nodeId: '5', nodeType: 'SaveVideo', exceptionType: 'RuntimeError', exceptionMessage: 'CUDA out of memory' });
   });
 
-  test('at the deadline the prompt is deleted and interrupted and the wait fails with COMFY_TIMEOUT', async () => {
+  void test('at the deadline the prompt is deleted and interrupted and the wait fails with COMFY_TIMEOUT', async () => {
     server.behaviour.outcome = 'hang';
     const before = server.count('POST', '/interrupt');
     await assert.rejects(run({ pollIntervalMs: 20, deadlineMs: 200 }), { code: 'COMFY_TIMEOUT', name: 'RetryableJobError' });
@@ -87,7 +87,7 @@ describe('waiting for a ComfyUI prompt', () => {
     assert.deepEqual(deleted, { delete: [`p-${n}`] });
   });
 
-  test('a prompt that ComfyUI forgot in a restart is reported as vanished instead of waited on', async () => {
+  void test('a prompt that ComfyUI forgot in a restart is reported as vanished instead of waited on', async () => {
     server.behaviour.outcome = 'hang';
     const { result } = await run({ pollIntervalMs: 30, afterSubmit: () => setTimeout(() => server.restart(), 50) });
     assert.equal(result.kind, 'vanished');
