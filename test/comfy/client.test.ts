@@ -90,6 +90,16 @@ void describe('ComfyUI HTTP client against the test double', () => {
     assert.deepEqual(server.requests.filter((r) => r.path === '/interrupt').at(-1)?.body, { prompt_id: 'p-9' });
   });
 
+  void test('the ComfyUI version is logged once per client however often readiness is checked', async () => {
+    const infos: Array<Record<string, unknown> | undefined> = [];
+    const logger = { ...silentLogger, info: (message: string, meta?: Record<string, unknown>) => message === 'comfyui reachable' && infos.push(meta) };
+    const fresh = createComfyClient({ baseUrl: server.url, clientId: 'fresh', timeoutMs: 2000 });
+    const options = { signal: new AbortController().signal, logger, initialDelayMs: 10, maxDelayMs: 10 };
+    await waitUntilReachable(fresh, options);
+    await waitUntilReachable(fresh, options);
+    assert.deepEqual(infos, [{ comfyui_version: '0.3.65', url: server.url }]);
+  });
+
   void test('an outage is waited out with back-off until system_stats answers again', async () => {
     await server.goDown();
     const waits: number[] = [];
