@@ -1,22 +1,29 @@
 /**
- * Sandboxed processor for the `content-generation` queue (runs in a child process).
- * Placeholder until the pipeline lands: validates the envelope and returns a marker.
+ * Sandboxed processor of the `content-generation` queue. Runs in a child
+ * process: builds its clients once per child, then runs the pipeline per job.
  */
-import { loadConfig } from '../src/config/index.js';
+import { loadContentGenerationConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
+import { createApiClient } from '../src/api/client.js';
+import { createLlmClient, llmClientOptions } from '../src/llm/index.js';
+import { createObjectStore } from '../src/storage/index.js';
+import { parseContentGenerationData, runContentGeneration } from '../src/jobs/content-generation/index.js';
 import { createSandboxedProcessor } from '../src/sandbox/sandboxed-processor.js';
 import { runDir } from '../src/supervisor/tmp-dir.js';
 
-const config = loadConfig(process.env);
+const config = loadContentGenerationConfig(process.env);
+const logger = createLogger({ ...config.worker.log, role: 'processor' });
+const deps = {
+  llm: createLlmClient({ ...llmClientOptions(config.llm), logger }),
+  store: createObjectStore(config.s3),
+  api: createApiClient({ baseUrl: config.worker.apiBaseUrl }),
+};
 
 export default createSandboxedProcessor(
   {
     queue: 'content-generation',
-    parse: (payload) => payload,
-    run: async (_input, ctx) => ({ placeholder: true, jobId: ctx.jobId }),
+    parse: parseContentGenerationData,
+    run: (input, ctx) => runContentGeneration(input, deps, ctx),
   },
-  {
-    logger: createLogger({ ...config.worker.log, role: 'processor' }),
-    tmpRoot: runDir(config.worker.tmpDir, process.ppid),
-  },
+  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid) },
 );

@@ -1,22 +1,31 @@
 /**
- * Sandboxed processor for the `video-generation` queue (runs in a child process).
- * Placeholder until the pipeline lands: validates the envelope and returns a marker.
+ * Sandboxed processor of the `video-generation` queue. Runs in a child process:
+ * ComfyUI waits, the download and ffmpeg happen here, never in the supervisor.
  */
-import { loadConfig } from '../src/config/index.js';
+import { loadVideoGenerationConfig } from '../src/config/index.js';
 import { createLogger } from '../src/logger.js';
+import { createComfyClient } from '../src/comfy/client.js';
+import { createVideoPostProcessor } from '../src/media/index.js';
+import { createObjectStore } from '../src/storage/index.js';
+import { parseVideoGenerationData, runVideoGeneration } from '../src/jobs/video-generation/index.js';
 import { createSandboxedProcessor } from '../src/sandbox/sandboxed-processor.js';
 import { runDir } from '../src/supervisor/tmp-dir.js';
 
-const config = loadConfig(process.env);
+const config = loadVideoGenerationConfig(process.env);
+const logger = createLogger({ ...config.worker.log, role: 'processor' });
+const deps = {
+  comfy: createComfyClient({ baseUrl: config.comfy.apiUrl, clientId: config.comfy.clientId, timeoutMs: config.comfy.timeoutMs }),
+  workflow: config.comfy.workflow,
+  postProcess: createVideoPostProcessor(config.ffmpeg),
+  store: createObjectStore(config.s3),
+  config: config.comfy,
+};
 
 export default createSandboxedProcessor(
   {
     queue: 'video-generation',
-    parse: (payload) => payload,
-    run: async (_input, ctx) => ({ placeholder: true, jobId: ctx.jobId }),
+    parse: parseVideoGenerationData,
+    run: (input, ctx) => runVideoGeneration(input, deps, ctx),
   },
-  {
-    logger: createLogger({ ...config.worker.log, role: 'processor' }),
-    tmpRoot: runDir(config.worker.tmpDir, process.ppid),
-  },
+  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid) },
 );
