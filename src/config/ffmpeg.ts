@@ -97,7 +97,7 @@ export function loadFfmpegConfig(env: RawEnv): FfmpegConfig {
     width: frame.width,
     height: frame.height,
     audioFilter: cleaned.FFMPEG_AUDIO_FILTER,
-    videoPreset: cleaned.FFMPEG_VIDEO_PRESET as X264Preset,
+    videoPreset: cleaned.FFMPEG_VIDEO_PRESET,
     timeoutMs: cleaned.FFMPEG_TIMEOUT_MS,
     nice: cleaned.FFMPEG_NICE,
     threads: cleaned.FFMPEG_THREADS,

@@ -11,6 +11,13 @@ import { abortReason, throwIfAborted } from '../util/abort.js';
 import type { ObjectStore, StoredObject } from './object-store.js';
 import { classifyStorageError } from './storage-errors.js';
 
+/**
+ * minio reads an object of up to one part into memory before sending it (and
+ * buffers one part at a time above that). Its default part is 64 MiB; the S3
+ * minimum keeps an upload's footprint to a few MiB whatever the file size.
+ */
+export const UPLOAD_PART_SIZE = 5 * 1024 * 1024;
+
 function clientFor(endpoint: string, config: S3Config): Client {
   const url = new URL(endpoint);
   const useSSL = url.protocol === 'https:';
@@ -24,6 +31,7 @@ function clientFor(endpoint: string, config: S3Config): Client {
     // so signing for the public host needs no network call.
     region: config.region,
     pathStyle: true,
+    partSize: UPLOAD_PART_SIZE,
   });
 }
 

@@ -12,8 +12,8 @@ function valueAfter(args: string[], flag: string): string | undefined {
   return index < 0 ? undefined : args[index + 1];
 }
 
-describe('ffmpeg encode plan', () => {
-  test('a source with audio is fitted, padded, loudness-normalised, resampled and stripped of metadata', () => {
+void describe('ffmpeg encode plan', () => {
+  void test('a source with audio is fitted, padded, loudness-normalised, resampled and stripped of metadata', () => {
     const args = planToArgs(buildEncodePlan('/in.mp4', config, { hasAudio: true, conservative: false }), '/out.mp4');
     assert.equal(
       valueAfter(args, '-vf'),
@@ -31,7 +31,7 @@ describe('ffmpeg encode plan', () => {
     assert.equal(args.at(-1), '/out.mp4');
   });
 
-  test('a source without audio gets a generated silent stereo 48 kHz track cut to the video length', () => {
+  void test('a source without audio gets a generated silent stereo 48 kHz track cut to the video length', () => {
     const args = planToArgs(buildEncodePlan('/in.mp4', config, { hasAudio: false, conservative: false }), '/out.mp4');
     assert.equal(args.filter((a) => a === '-i').length, 2);
     assert.match(args.join(' '), /-f lavfi -i anullsrc=channel_layout=stereo:sample_rate=48000/);
@@ -43,7 +43,7 @@ describe('ffmpeg encode plan', () => {
     );
   });
 
-  test('the conservative retry runs single-threaded with a lighter preset', () => {
+  void test('the conservative retry runs single-threaded with a lighter preset', () => {
     const args = planToArgs(buildEncodePlan('/in.mp4', config, { hasAudio: true, conservative: true }), '/o.mp4');
     assert.equal(valueAfter(args, '-threads'), '1');
     assert.equal(valueAfter(args, '-filter_threads'), '1');
@@ -53,15 +53,15 @@ describe('ffmpeg encode plan', () => {
   });
 });
 
-describe('ffmpeg failure classification', () => {
-  test("fluent-ffmpeg's signal message is a crash worth the conservative retry", () => {
+void describe('ffmpeg failure classification', () => {
+  void test("fluent-ffmpeg's signal message is a crash worth the conservative retry", () => {
     const end = classifyFfmpegError('ffmpeg was killed with signal SIGSEGV');
     assert.deepEqual(end, { kind: 'signal', signal: 'SIGSEGV' });
     assert.ok(isCrash(end));
     assert.ok(isCrash(classifyFfmpegError('ffmpeg was killed with signal SIGABRT')));
   });
 
-  test('an exit code of 128+N from a wrapper shell counts as death by signal N', () => {
+  void test('an exit code of 128+N from a wrapper shell counts as death by signal N', () => {
     assert.deepEqual(classifyFfmpegError('ffmpeg exited with code 139: '), { kind: 'signal', signal: 'SIGSEGV' });
     assert.deepEqual(classifyFfmpegError('ffmpeg exited with code 1: Invalid data'), { kind: 'exit', code: 1 });
     assert.ok(!isCrash(classifyFfmpegError('ffmpeg exited with code 1: Invalid data')));
@@ -69,13 +69,13 @@ describe('ffmpeg failure classification', () => {
     assert.deepEqual(classifyFfmpegError('Cannot find ffmpeg'), { kind: 'other' });
   });
 
-  test('the stderr tail keeps the last meaningful lines and drops progress redraws', () => {
+  void test('the stderr tail keeps the last meaningful lines and drops progress redraws', () => {
     const tail = stderrTail('a\nframe=  1 fps=0\r\nsize=1kB\nError opening\nConversion failed!\n', 3);
     assert.equal(tail, 'a | Error opening | Conversion failed!');
     assert.ok(stderrTail('x'.repeat(5000), 8, 100).length <= 101);
   });
 
-  test('progress timemarks are read as seconds', () => {
+  void test('progress timemarks are read as seconds', () => {
     assert.equal(parseTimemark('00:01:02.50'), 62.5);
     assert.equal(parseTimemark('N/A'), undefined);
   });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { loadFfmpegConfig, frameForAspectRatio } from '../../src/config/ffmpeg.js';
 import { ConfigError } from '../../src/config/env.js';
 
-describe('ffmpeg configuration', () => {
-  test('defaults give a 1080x1920 medium-preset encode with loudnorm, nice 10 and a 30 minute limit', () => {
+void describe('ffmpeg configuration', () => {
+  void test('defaults give a 1080x1920 medium-preset encode with loudnorm, nice 10 and a 30 minute limit', () => {
     const config = loadFfmpegConfig({});
     assert.equal(config.ffmpegPath, 'ffmpeg');
     assert.equal(config.ffprobePath, 'ffprobe');
@@ -17,7 +17,7 @@ describe('ffmpeg configuration', () => {
     assert.equal(config.threads, undefined);
   });
 
-  test('any positive ratio becomes an even frame whose long side is 1920', () => {
+  void test('any positive ratio becomes an even frame whose long side is 1920', () => {
     assert.deepEqual(frameForAspectRatio('1:1'), { width: 1920, height: 1920 });
     assert.deepEqual(frameForAspectRatio('16:9'), { width: 1920, height: 1080 });
     assert.deepEqual(frameForAspectRatio('4:5'), { width: 1536, height: 1920 });
@@ -28,7 +28,7 @@ describe('ffmpeg configuration', () => {
   });
 
   for (const bad of ['16x9', '0:9', '9:0', '-9:16', 'wide', '9:16:1']) {
-    test(`an aspect ratio of "${bad}" is a start-up error naming FFMPEG_ASPECT_RATIO`, () => {
+    void test(`an aspect ratio of "${bad}" is a start-up error naming FFMPEG_ASPECT_RATIO`, () => {
       assert.throws(
         () => loadFfmpegConfig({ FFMPEG_ASPECT_RATIO: bad }),
         (error: unknown) =>
@@ -39,20 +39,20 @@ describe('ffmpeg configuration', () => {
     });
   }
 
-  test('an unknown x264 preset is a start-up error naming FFMPEG_VIDEO_PRESET', () => {
+  void test('an unknown x264 preset is a start-up error naming FFMPEG_VIDEO_PRESET', () => {
     assert.throws(
       () => loadFfmpegConfig({ FFMPEG_VIDEO_PRESET: 'turbo' }),
       (error: unknown) => error instanceof ConfigError && error.variables.includes('FFMPEG_VIDEO_PRESET'),
     );
   });
 
-  test('niceness outside 0-19 and non-numeric thread counts are rejected by name', () => {
+  void test('niceness outside 0-19 and non-numeric thread counts are rejected by name', () => {
     assert.throws(() => loadFfmpegConfig({ FFMPEG_NICE: '-5' }), /FFMPEG_NICE/);
     assert.throws(() => loadFfmpegConfig({ FFMPEG_NICE: '20' }), /FFMPEG_NICE/);
     assert.throws(() => loadFfmpegConfig({ FFMPEG_THREADS: 'many' }), /FFMPEG_THREADS/);
   });
 
-  test('explicit values are used as given', () => {
+  void test('explicit values are used as given', () => {
     const config = loadFfmpegConfig({
       FFMPEG_PATH: '/opt/ffmpeg',
       FFPROBE_PATH: '/opt/ffprobe',

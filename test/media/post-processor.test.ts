@@ -39,7 +39,7 @@ async function pgrep(pattern: string): Promise<string> {
   );
 }
 
-describe('video post-processor on real ffmpeg', () => {
+void describe('video post-processor on real ffmpeg', () => {
   let dir: string;
   let withAudio: string;
   let silent: string;
@@ -57,7 +57,7 @@ describe('video post-processor on real ffmpeg', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('a 320x240 clip with audio becomes 1080x1920 H.264 yuv420p + AAC 48 kHz stereo without ComfyUI metadata', async () => {
+  void test('a 320x240 clip with audio becomes 1080x1920 H.264 yuv420p + AAC 48 kHz stereo without ComfyUI metadata', async () => {
     const source = await ffprobeJson(withAudio);
     assert.equal(source.format.tags?.prompt, COMFY_METADATA.prompt, 'fixture must carry the metadata');
     assert.equal(source.format.tags?.comment, COMFY_METADATA.comment);
@@ -89,7 +89,7 @@ describe('video post-processor on real ffmpeg', () => {
     assert.ok(progress.every((p) => p === undefined || (p >= 0 && p <= 100)));
   });
 
-  test('a clip without audio gets a silent AAC track of the video length', async () => {
+  void test('a clip without audio gets a silent AAC track of the video length', async () => {
     assert.equal((await ffprobeJson(silent)).streams.filter((s) => s.codec_type === 'audio').length, 0);
     const output = join(dir, 'out-silent.mp4');
     const info = await createVideoPostProcessor(fastConfig())({ inputPath: silent, outputPath: output });
@@ -98,7 +98,7 @@ describe('video post-processor on real ffmpeg', () => {
     assert.ok(info.durationSec > 0.5 && info.durationSec < 1.6, `duration ${info.durationSec}`);
   });
 
-  test('FFMPEG_ASPECT_RATIO=1:1 produces a 1920x1920 frame', async () => {
+  void test('FFMPEG_ASPECT_RATIO=1:1 produces a 1920x1920 frame', async () => {
     const info = await createVideoPostProcessor(fastConfig({ FFMPEG_ASPECT_RATIO: '1:1' }))({
       inputPath: silent,
       outputPath: join(dir, 'out-square.mp4'),
@@ -106,7 +106,7 @@ describe('video post-processor on real ffmpeg', () => {
     assert.deepEqual([info.width, info.height], [1920, 1920]);
   });
 
-  test('an ffmpeg that segfaults once succeeds on the conservative retry and both runs are logged', async () => {
+  void test('an ffmpeg that segfaults once succeeds on the conservative retry and both runs are logged', async () => {
     const wrapperDir = await mkdtemp(join(dir, 'segv-once-'));
     const wrapper = join(wrapperDir, 'ffmpeg');
     await symlink(fixture('ffmpeg-segv-once.sh'), wrapper);
@@ -125,7 +125,7 @@ describe('video post-processor on real ffmpeg', () => {
     assert.ok(lines.some((l) => l.message === 'ffmpeg finished' && l.meta?.run === 2));
   });
 
-  test('an ffmpeg that always segfaults fails retryably with FFMPEG_CRASHED after exactly two runs', async () => {
+  void test('an ffmpeg that always segfaults fails retryably with FFMPEG_CRASHED after exactly two runs', async () => {
     const lines: LogLine[] = [];
     const output = join(dir, 'out-crash.mp4');
     await assert.rejects(
@@ -145,7 +145,7 @@ describe('video post-processor on real ffmpeg', () => {
     await assert.rejects(access(output), 'no partial output is left behind');
   });
 
-  test('aborting kills the running ffmpeg and removes the partial output', async () => {
+  void test('aborting kills the running ffmpeg and removes the partial output', async () => {
     const long = join(dir, 'long.mp4');
     await makeTestVideo(long, { width: 640, height: 480, seconds: 30, audio: true });
     const output = join(await mkdtemp(join(dir, 'abort-')), 'unique-abort-target.mp4');
@@ -163,7 +163,7 @@ describe('video post-processor on real ffmpeg', () => {
     await assert.rejects(access(output));
   });
 
-  test('the timeout kills ffmpeg and fails retryably with FFMPEG_TIMEOUT', async () => {
+  void test('the timeout kills ffmpeg and fails retryably with FFMPEG_TIMEOUT', async () => {
     const output = join(dir, 'unique-timeout-target.mp4');
     await assert.rejects(
       createVideoPostProcessor(loadFfmpegConfig({ FFMPEG_VIDEO_PRESET: 'placebo', FFMPEG_TIMEOUT_MS: '300' }))({
@@ -175,7 +175,7 @@ describe('video post-processor on real ffmpeg', () => {
     assert.equal(await pgrep(output), '');
   });
 
-  test('a text file as input is an unrecoverable INVALID_VIDEO, and so is an empty file', async () => {
+  void test('a text file as input is an unrecoverable INVALID_VIDEO, and so is an empty file', async () => {
     const text = join(dir, 'notes.mp4');
     await writeFile(text, 'this is not a video\n'.repeat(50));
     const empty = join(dir, 'empty.mp4');
@@ -188,7 +188,7 @@ describe('video post-processor on real ffmpeg', () => {
     }
   });
 
-  test('an ffmpeg that rejects its arguments fails retryably with FFMPEG_FAILED and the stderr tail', async () => {
+  void test('an ffmpeg that rejects its arguments fails retryably with FFMPEG_FAILED and the stderr tail', async () => {
     await assert.rejects(
       createVideoPostProcessor(fastConfig({ FFMPEG_AUDIO_FILTER: 'nosuchfilter=1' }))({
         inputPath: withAudio,
