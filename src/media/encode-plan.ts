@@ -65,7 +65,8 @@ export function buildEncodePlan(
 ): EncodePlan {
   const preset = options.conservative ? lighterPreset(config.videoPreset) : config.videoPreset;
   const inputs: PlanInput[] = [{ options: [], source: inputPath }];
-  const output: string[] = ['-map', '0:v:0'];
+  // No banner: less stderr to parse, and fewer lines between us and the real error.
+  const output: string[] = ['-hide_banner', '-map', '0:v:0'];
   if (options.hasAudio) {
     output.push('-map', '0:a:0', '-af', audioFilter(config.audioFilter));
   } else {

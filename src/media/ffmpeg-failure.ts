@@ -38,13 +38,18 @@ export function isCrash(end: FfmpegEnd): boolean {
   return end.kind === 'signal' && CRASH_SIGNALS.includes(end.signal);
 }
 
-/** The last meaningful stderr lines, bounded, for error messages and logs. */
+// ffmpeg echoes container tags as `key   : value` lines; ComfyUI's tags hold the
+// whole prompt and workflow, which must never reach logs or job statuses.
+const METADATA_LINE = /^[\w.-]+\s+:\s/;
+
+/** The last meaningful stderr lines, bounded, for error messages and logs; never metadata. */
 export function stderrTail(stderr: string | undefined, lines = 8, maxChars = 1500): string {
   if (!stderr) return '';
   const kept = stderr
     .split(/\r?\n|\r/)
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !/^(frame|size)=/.test(line))
+    .filter((line) => line !== '' && !/^(frame|size)=/.test(line) && !METADATA_LINE.test(line))
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
     .slice(-lines)
     .join(' | ');
   return kept.length > maxChars ? `…${kept.slice(-maxChars)}` : kept;

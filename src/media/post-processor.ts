@@ -33,7 +33,7 @@ async function postProcess(config: FfmpegConfig, request: PostProcessRequest): P
       });
       const retry = buildEncodePlan(request.inputPath, config, { hasAudio: source.hasAudio, conservative: true });
       const retryResult = await encodeOnce(config, request, retry, source.durationSec, logger, 2);
-      if (!retryResult.ok) throw failureError(retryResult, request, config, 'the conservative retry');
+      if (!retryResult.ok) throw failureError(retryResult, request, config, 'the conservative retry after a crash');
     } else if (!firstResult.ok) {
       throw failureError(firstResult, request, config, 'the encode');
     }
@@ -112,7 +112,7 @@ function failureError(
   if (isCrash(result.end) && result.end.kind === 'signal') {
     return new RetryableJobError(
       'FFMPEG_CRASHED',
-      `ffmpeg killed by ${result.end.signal} in ${what} (after a conservative retry when it was the first crash)`,
+      `ffmpeg killed by ${result.end.signal} during ${what}`,
       details,
     );
   }

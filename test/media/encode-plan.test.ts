@@ -75,6 +75,19 @@ void describe('ffmpeg failure classification', () => {
     assert.ok(stderrTail('x'.repeat(5000), 8, 100).length <= 101);
   });
 
+  void test('container tags echoed by ffmpeg (ComfyUI prompt and workflow) never reach the tail', () => {
+    const stderr = [
+      "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from '/tmp/in.mp4':",
+      '  Metadata:',
+      '    prompt          : {"3":{"class_type":"KSampler","inputs":{"text":"secret prompt"}}}',
+      '    workflow        : {"nodes":[]}',
+      "[AVFilterGraph @ 0x55] No such filter: 'nosuchfilter'",
+    ].join('\n');
+    const tail = stderrTail(stderr);
+    assert.ok(!tail.includes('secret prompt') && !tail.includes('workflow'), tail);
+    assert.match(tail, /No such filter/);
+  });
+
   void test('progress timemarks are read as seconds', () => {
     assert.equal(parseTimemark('00:01:02.50'), 62.5);
     assert.equal(parseTimemark('N/A'), undefined);
