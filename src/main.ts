@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { loadConfig, ConfigError, type Config } from './config/index.js';
+import { loadConfig, ConfigError, type WorkerConfig } from './config/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createApiClient } from './api/client.js';
 import { createStatusReporter } from './lifecycle/status-reporter.js';
@@ -16,7 +16,7 @@ import { prepareTmpDir } from './supervisor/tmp-dir.js';
 const DEFAULT_PROCESSOR_DIR = fileURLToPath(new URL('../processors', import.meta.url));
 
 async function main(): Promise<void> {
-  let config: Readonly<Config>;
+  let config: Readonly<{ worker: WorkerConfig }>;
   try {
     config = loadConfig(process.env);
   } catch (error) {

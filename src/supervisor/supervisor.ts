@@ -92,7 +92,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     workers,
     pools,
     async start() {
-      await Promise.all(config.queues.map((queue) => checkProcessorFile(fileOf(queue), execArgv)));
+      const checks = await Promise.allSettled(config.queues.map((queue) => checkProcessorFile(fileOf(queue), execArgv)));
+      const broken = checks.flatMap((check) => (check.status === 'rejected' ? [errorInfo(check.reason).message] : []));
+      if (broken.length > 0) throw new Error(broken.join('; '));
       for (const queue of config.queues) workers.set(queue, createWorker(queue));
       for (const [queue, worker] of workers) {
         worker.run().catch((error: unknown) => logger.error('worker stopped', { queue, error: errorInfo(error).message }));

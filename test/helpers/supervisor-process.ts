@@ -81,7 +81,20 @@ export async function fixtureProcessorDir(fixture: string): Promise<{ dir: strin
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Environment for a supervisor on the test's Redis and API stand-in, fast timings. */
+/** The model-free ComfyUI workflow of comfyui-api.md §2.2, with the job id in the prefix. */
+export const MINIMAL_WORKFLOW = {
+  '1': { class_type: 'EmptyImage', inputs: { width: 288, height: 512, batch_size: 12, color: 16711680 } },
+  '2': { class_type: 'EmptyImage', inputs: { width: 288, height: 512, batch_size: 12, color: 255 } },
+  '3': { class_type: 'ImageBatch', inputs: { image1: ['1', 0], image2: ['2', 0] } },
+  '4': { class_type: 'CreateVideo', inputs: { images: ['3', 0], fps: 24 } },
+  '5': { class_type: 'SaveVideo', inputs: { video: ['4', 0], filename_prefix: 'influencerai/{{jobId}}', format: 'mp4', codec: 'h264' } },
+};
+
+/**
+ * Environment for a supervisor on the test's Redis and API stand-in, fast
+ * timings. The pipeline sections get harmless values so start-up validation
+ * passes; end-to-end tests override them with their stand-ins.
+ */
 export function baseEnv(options: { redisPort: number; apiUrl: string; tmpDir: string; processorDir?: string; prefix?: string }): Record<string, string> {
   return {
     REDIS_HOST: '127.0.0.1',
@@ -92,6 +105,10 @@ export function baseEnv(options: { redisPort: number; apiUrl: string; tmpDir: st
     WORKER_STALLED_INTERVAL_MS: '1000',
     WORKER_SHUTDOWN_TIMEOUT_MS: '3000',
     LOG_FORMAT: 'json',
+    COMFYUI_VIDEO_WORKFLOW_JSON: JSON.stringify(MINIMAL_WORKFLOW),
+    LLM_BASE_URL: 'http://127.0.0.1:9/v1',
+    LORA_DATASET_ROOT: options.tmpDir,
+    LORA_OUTPUT_ROOT: options.tmpDir,
     ...(options.processorDir ? { WORKER_PROCESSOR_DIR: options.processorDir } : {}),
     ...(options.prefix ? { BULL_PREFIX: options.prefix } : {}),
   };

@@ -105,7 +105,9 @@ describe('supervisor death and shutdown', () => {
       const supervisor = startSupervisor({ ...env, WORKER_PROCESSOR_DIR: broken.dir });
       assert.equal(await supervisor.exited, 1);
       const failure = supervisor.logs.find((l) => l.message === 'start-up failed');
-      assert.match(String(failure?.error), /content-generation\.js failed to load: Broken processor fixture/);
+      for (const queue of ['content-generation', 'video-generation', 'lora-training']) {
+        assert.match(String(failure?.error), new RegExp(`${queue}\\.js failed to load: Broken processor fixture: missing dependency`));
+      }
     } finally {
       await broken.remove();
     }
