@@ -89,7 +89,7 @@ async function encodeOnce(
     });
     const meta = { run, conservative: plan.conservative, durationMs: Date.now() - startedAt };
     if (result.ok) logger.info('ffmpeg finished', meta);
-    else logger.warn('ffmpeg failed', { ...meta, end: result.end, message: result.message, stderr: result.stderr });
+    else logger.warn('ffmpeg failed', { ...meta, end: result.end, reason: result.message, stderr: result.stderr });
     if (!result.ok && result.stopped) {
       // Our own kill: a cancellation or the timeout, never a crash to retry.
       if (request.signal?.aborted) throw abortReason(request.signal);
