@@ -10,9 +10,8 @@
 /** Free-form, JSON-safe details attached to an error (node ids, HTTP status, ...). */
 export type ErrorDetails = Record<string, unknown>;
 
-/** A failure worth another attempt: network errors, 5xx, timeouts, crashes. */
-export class RetryableJobError extends Error {
-  override readonly name = 'RetryableJobError';
+/** Shared shape of the coded errors below: a stable `code` and JSON-safe `details`. */
+abstract class CodedJobError extends Error {
   readonly code: string;
   readonly details: ErrorDetails | undefined;
 
@@ -23,18 +22,15 @@ export class RetryableJobError extends Error {
   }
 }
 
+/** A failure worth another attempt: network errors, 5xx, timeouts, crashes. */
+export class RetryableJobError extends CodedJobError {
+  override readonly name = 'RetryableJobError';
+}
+
 /** A failure that another attempt cannot fix: bad payload, 4xx, invalid workflow. */
-export class UnrecoverableJobError extends Error {
+export class UnrecoverableJobError extends CodedJobError {
   // BullMQ matches this exact name (job.shouldRetryJob) to skip the remaining attempts.
   override readonly name = 'UnrecoverableError';
-  readonly code: string;
-  readonly details: ErrorDetails | undefined;
-
-  constructor(code: string, message: string, details?: ErrorDetails, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-    this.details = details;
-  }
 }
 
 /** The job's payload (or its envelope) failed validation; names the offending field. */
