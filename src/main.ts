@@ -8,6 +8,8 @@ import { loadConfig, ConfigError, type WorkerConfig } from './config/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createApiClient } from './api/client.js';
 import { createStatusReporter } from './lifecycle/status-reporter.js';
+import { createOutboxStore } from './status/outbox-store.js';
+import { createDelivery } from './status/delivery.js';
 import { createSupervisor } from './supervisor/supervisor.js';
 import { errorInfo } from './errors/job-errors.js';
 import { runAll } from './supervisor/run-all.js';
@@ -39,7 +41,11 @@ async function main(): Promise<void> {
   });
   connection.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
   const api = createApiClient({ baseUrl: settings.apiBaseUrl });
-  const reporter = createStatusReporter({ patchJob: (jobId, update, signal) => api.patchJob(jobId, update, signal), logger: logger.child({ component: 'status' }) });
+  const statusLogger = logger.child({ component: 'status' });
+  const outbox = createOutboxStore(connection, { prefix: settings.bullPrefix });
+  const delivery = createDelivery({ store: outbox, patchJob: (jobId, update, signal) => api.patchJob(jobId, update, signal), logger: statusLogger });
+  const reporter = createStatusReporter({ store: outbox, delivery, logger: statusLogger });
+  delivery.start();
   const supervisor = createSupervisor({
     config: settings,
     connection,
@@ -57,7 +63,7 @@ async function main(): Promise<void> {
       () => supervisor.close(),
       async () => {
         const left = await reporter.flush(5000);
-        if (left > 0) logger.error('status updates left undelivered at shutdown', { count: left });
+        if (left > 0) logger.warn('status updates kept in the Redis outbox for later delivery', { count: left });
       },
       () => connection.quit(),
     ]);

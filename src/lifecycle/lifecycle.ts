@@ -57,12 +57,12 @@ export function attachLifecycle(worker: WorkerEvents, options: LifecycleOptions)
     scoped(job).info('job started');
     observer?.onActive?.(queue, job);
     const id = syncId(job);
-    if (id) reporter.report(id, { status: 'running' });
+    if (id) reporter.report(id, { status: 'running' }, job.attemptsStarted);
   }));
 
   worker.on('progress', guard('progress', (job: Job, progress: unknown) => {
     const id = syncId(job);
-    if (id) reporter.reportProgress(id, progress);
+    if (id) reporter.reportProgress(id, progress, job.attemptsStarted);
   }));
 
   worker.on('completed', guard('completed', (job: Job, result: unknown) => {
@@ -70,7 +70,7 @@ export function attachLifecycle(worker: WorkerEvents, options: LifecycleOptions)
     scoped(job).info('job succeeded', { durationMs });
     observer?.onCompleted?.(queue, job);
     const id = syncId(job);
-    if (id) reporter.report(id, successUpdate(result));
+    if (id) reporter.report(id, successUpdate(result), job.attemptsStarted);
   }));
 
   worker.on('failed', guard('failed', (job: Job | undefined, error: Error) => {
@@ -93,12 +93,12 @@ export function attachLifecycle(worker: WorkerEvents, options: LifecycleOptions)
       reporter.report(id, {
         status: 'failed',
         result: { message: summary.message, code: summary.code, attemptsMade: job.attemptsMade, attempts, ...(summary.details ? { details: summary.details } : {}) },
-      });
+      }, job.attemptsStarted);
     } else {
       reporter.report(id, {
         status: 'running',
         result: { progress: { stage: 'retrying', attempt: job.attemptsMade, attempts, error: summary.message, code: summary.code } },
-      });
+      }, job.attemptsStarted);
     }
   }));
 }

@@ -1,150 +1,100 @@
 /**
- * Delivers job status updates to the platform API.
+ * Reports job status to the platform API through the durable outbox.
  *
- * Guarantees, per job: updates are delivered in the order they were reported;
- * nothing non-final is sent after a final status (no `running` after
- * `succeeded`); progress is throttled to one PATCH per `progressIntervalMs`
- * (the latest value wins); network errors and 5xx are retried with back-off.
- * `report` never throws and never blocks the caller: a failing API can slow
- * delivery, never job processing.
+ * Every update is first appended to the job's list in Redis (so it survives an
+ * API outage and a worker restart), then delivered in order by the delivery
+ * loop. The outbox refuses anything that would regress a finished job and
+ * coalesces progress; here, progress is also throttled to one update per
+ * `progressIntervalMs` per job (the latest value wins). `report` never throws
+ * and never blocks the caller: a failing API can slow delivery, never jobs.
  */
 import type { JobStatusUpdate } from '../api/client.js';
 import { errorInfo } from '../errors/job-errors.js';
 import type { Logger } from '../logger.js';
-import { sleep } from '../util/abort.js';
+import type { OutboxStore } from '../status/outbox-store.js';
+import type { Delivery } from '../status/delivery.js';
+import { recordKind } from '../status/outbox-record.js';
 
 export interface StatusReporter {
-  report(jobId: string, update: JobStatusUpdate): void;
-  reportProgress(jobId: string, progress: unknown): void;
-  /** Waits until everything queued is delivered or `timeoutMs` passes; returns what is left. */
+  /** `attempt` is BullMQ's attemptsStarted when the update was made. */
+  report(jobId: string, update: JobStatusUpdate, attempt: number): void;
+  reportProgress(jobId: string, progress: unknown, attempt: number): void;
+  /** Delivers what it can before `timeoutMs`; returns updates left in the outbox (kept, not lost). */
   flush(timeoutMs: number): Promise<number>;
-  /** Updates queued or in flight, across all jobs. */
+  /** Updates not yet delivered: being stored here plus the outbox backlog last seen. */
   pending(): number;
 }
 
 export interface StatusReporterOptions {
-  patchJob: (jobId: string, update: JobStatusUpdate, signal?: AbortSignal) => Promise<void>;
+  store: OutboxStore;
+  delivery: Delivery;
   logger: Logger;
   progressIntervalMs?: number;
-  maxDeliveryAttempts?: number;
-  retryBaseDelayMs?: number;
-  retryMaxDelayMs?: number;
-  /** Called when an update is given up on (for metrics). */
-  onDeliveryFailure?: (jobId: string, update: JobStatusUpdate, error: unknown) => void;
 }
 
-interface JobState {
-  chain: Promise<void>;
-  queued: number;
-  finalQueued: boolean;
-  lastProgressAt: number;
-  progressTimer: NodeJS.Timeout | undefined;
-  latestProgress: unknown;
+interface ProgressState {
+  lastSentAt: number;
+  timer: NodeJS.Timeout | undefined;
+  latest: unknown;
+  attempt: number;
 }
-
-// After a final status, forget the job after this long (bounds memory, and lets a
-// job that is deliberately re-run later report again).
-const FORGET_AFTER_FINAL_MS = 60_000;
 
 export function createStatusReporter(options: StatusReporterOptions): StatusReporter {
+  const { store, delivery, logger } = options;
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
-  const maxAttempts = options.maxDeliveryAttempts ?? 6;
-  const baseDelay = options.retryBaseDelayMs ?? 500;
-  const maxDelay = options.retryMaxDelayMs ?? 8000;
-  const jobs = new Map<string, JobState>();
-  const stopDelivery = new AbortController();
-  let inFlight = 0;
+  const progress = new Map<string, ProgressState>();
+  const storing = new Set<Promise<void>>();
 
-  const stateOf = (jobId: string): JobState => {
-    let state = jobs.get(jobId);
-    if (!state) {
-      state = { chain: Promise.resolve(), queued: 0, finalQueued: false, lastProgressAt: 0, progressTimer: undefined, latestProgress: undefined };
-      jobs.set(jobId, state);
-    }
-    return state;
+  const append = (jobId: string, update: JobStatusUpdate, attempt: number, isProgress: boolean): void => {
+    const record = { kind: recordKind(update, isProgress), attempt, update, at: Date.now() };
+    const stored = store.append(jobId, record).then(
+      (outcome) => {
+        if (outcome === 'refused') logger.debug('status update refused: job already final', { jobId, status: update.status });
+        else delivery.kick(jobId);
+      },
+      (error: unknown) => logger.error('could not store status update', { jobId, status: update.status, error: errorInfo(error).message }),
+    );
+    storing.add(stored);
+    void stored.finally(() => storing.delete(stored));
   };
 
-  const deliver = async (jobId: string, update: JobStatusUpdate): Promise<void> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await options.patchJob(jobId, update, stopDelivery.signal);
-        return;
-      } catch (error) {
-        const info = errorInfo(error);
-        const retryable = info.name !== 'UnrecoverableError' && !stopDelivery.signal.aborted;
-        if (!retryable || attempt >= maxAttempts) {
-          options.logger.error('status update not delivered', { jobId, status: update.status, code: info.code, error: info.message, attempts: attempt });
-          options.onDeliveryFailure?.(jobId, update, error);
-          return;
-        }
-        options.logger.warn('status update failed, retrying', { jobId, status: update.status, code: info.code, attempt });
-        try {
-          await sleep(Math.min(maxDelay, baseDelay * 2 ** (attempt - 1)), stopDelivery.signal);
-        } catch {
-          // Aborted by flush's deadline: the loop ends on the next check.
-        }
-      }
-    }
-  };
-
-  const enqueue = (jobId: string, state: JobState, update: JobStatusUpdate): void => {
-    state.queued += 1;
-    inFlight += 1;
-    state.chain = state.chain
-      .then(() => deliver(jobId, update))
-      .finally(() => {
-        state.queued -= 1;
-        inFlight -= 1;
-        if (state.finalQueued && state.queued === 0) {
-          setTimeout(() => { if (jobs.get(jobId) === state && state.queued === 0) jobs.delete(jobId); }, FORGET_AFTER_FINAL_MS).unref();
-        }
-      });
-  };
-
-  const sendLatestProgress = (jobId: string, state: JobState): void => {
-    state.progressTimer = undefined;
-    if (state.finalQueued) return;
-    state.lastProgressAt = Date.now();
-    enqueue(jobId, state, { status: 'running', result: { progress: state.latestProgress } });
+  const sendProgress = (jobId: string, state: ProgressState): void => {
+    state.timer = undefined;
+    state.lastSentAt = Date.now();
+    append(jobId, { status: 'running', result: { progress: state.latest } }, state.attempt, true);
   };
 
   return {
-    report(jobId, update) {
-      const state = stateOf(jobId);
-      if (state.finalQueued) {
-        options.logger.debug('status update dropped after final status', { jobId, status: update.status });
-        return;
+    report(jobId, update, attempt) {
+      const state = progress.get(jobId);
+      if (state) {
+        clearTimeout(state.timer);
+        state.timer = undefined;
       }
-      clearTimeout(state.progressTimer);
-      state.progressTimer = undefined;
-      if (update.status !== 'running') state.finalQueued = true;
-      enqueue(jobId, state, update);
+      // Progress bookkeeping ends with the job; a later attempt starts afresh.
+      if (update.status !== 'running') progress.delete(jobId);
+      append(jobId, update, attempt, false);
     },
-    reportProgress(jobId, progress) {
-      const state = stateOf(jobId);
-      if (state.finalQueued) return;
-      state.latestProgress = progress;
-      if (state.progressTimer) return;
-      const wait = state.lastProgressAt + progressIntervalMs - Date.now();
-      if (wait <= 0) sendLatestProgress(jobId, state);
-      else state.progressTimer = setTimeout(() => sendLatestProgress(jobId, state), wait);
+    reportProgress(jobId, value, attempt) {
+      let state = progress.get(jobId);
+      if (!state) {
+        state = { lastSentAt: 0, timer: undefined, latest: value, attempt };
+        progress.set(jobId, state);
+      }
+      state.latest = value;
+      state.attempt = attempt;
+      if (state.timer) return;
+      const wait = state.lastSentAt + progressIntervalMs - Date.now();
+      if (wait <= 0) sendProgress(jobId, state);
+      else state.timer = setTimeout(() => sendProgress(jobId, state), wait);
     },
     async flush(timeoutMs) {
-      for (const [jobId, state] of jobs) {
-        // A throttled progress update still waiting is sent now rather than lost.
-        if (state.progressTimer) {
-          clearTimeout(state.progressTimer);
-          sendLatestProgress(jobId, state);
-        }
-      }
-      const everything = Promise.all([...jobs.values()].map((state) => state.chain));
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
-      await Promise.race([everything, deadline]);
-      clearTimeout(timer);
-      if (inFlight > 0) stopDelivery.abort();
-      return inFlight;
+      const deadline = Date.now() + timeoutMs;
+      for (const [jobId, state] of progress) if (state.timer) { clearTimeout(state.timer); sendProgress(jobId, state); }
+      await Promise.allSettled([...storing]);
+      await delivery.drainUntil(deadline);
+      return delivery.lastBacklog();
     },
-    pending: () => inFlight,
+    pending: () => storing.size + delivery.lastBacklog(),
   };
 }
