@@ -12,6 +12,8 @@ export interface RecordedRequest {
   path: string;
   body: unknown;
   at: number;
+  /** HTTP status the stand-in answered with. */
+  status: number;
 }
 
 export interface StatusPatch {
@@ -25,7 +27,7 @@ export type ApiMode = 'ok' | 'error500' | 'hang';
 export interface ApiStandIn {
   url: string;
   requests: RecordedRequest[];
-  /** PATCH bodies received for one job, in arrival order. */
+  /** PATCH bodies the stand-in accepted for one job, in arrival order (500s left out). */
   patches(jobId: string): StatusPatch[];
   /** Job records created with POST /jobs. */
   createdJobs: Array<{ id: string; body: Record<string, unknown> }>;
@@ -60,7 +62,9 @@ export async function startApiStandIn(): Promise<ApiStandIn> {
       hanging.add(res);
       return;
     }
-    requests.push({ method: req.method ?? 'GET', path, body, at: Date.now() });
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, body, at: Date.now(), status: 0 };
+    requests.push(recorded);
+    res.once('finish', () => { recorded.status = res.statusCode; });
     if (mode === 'error500') return send(res, 500, { message: 'internal error (stand-in)' });
     const [, resource, id] = path.split('/');
     if (req.method === 'PATCH' && resource === 'jobs' && id) return send(res, 200, { id: decodeURIComponent(id) });
@@ -92,7 +96,7 @@ export async function startApiStandIn(): Promise<ApiStandIn> {
     loraConfigs,
     patches: (jobId) =>
       requests
-        .filter((r) => r.method === 'PATCH' && r.path === `/jobs/${encodeURIComponent(jobId)}`)
+        .filter((r) => r.method === 'PATCH' && r.path === `/jobs/${encodeURIComponent(jobId)}` && r.status !== 500)
         .map((r) => r.body as StatusPatch),
     setMode: (next) => {
       mode = next;
