@@ -78,6 +78,7 @@ export function createSandboxedProcessor<Input, Result>(
     } catch (thrown) {
       if (signal?.aborted && signal.reason === SHUTDOWN_REASON) {
         logger.warn('job aborted by worker shutdown; requeued without spending an attempt');
+        await job.updateProgress({ stage: 'requeued', reason: 'worker shutdown' });
         await job.moveToDelayed(Date.now() + REQUEUE_DELAY_MS, token);
         throw Object.assign(new Error('requeued by worker shutdown'), { name: 'DelayedError' });
       }

@@ -83,6 +83,8 @@ describe('supervisor death and shutdown', () => {
     assert.ok(job);
     assert.ok(['delayed', 'waiting', 'wait'].includes(await job.getState()), 'the job is back in the queue');
     assert.equal(job.attemptsMade, 0, 'no attempt was spent');
+    const last = rig.api.patches(jobId).at(-1);
+    assert.deepEqual(last?.result?.progress, { stage: 'requeued', reason: 'worker shutdown' }, 'the API is told the job went back to the queue');
     await job.remove();
   });
 
