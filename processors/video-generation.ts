@@ -10,13 +10,14 @@ import { createObjectStore } from '../src/storage/index.js';
 import { parseVideoGenerationData, runVideoGeneration } from '../src/jobs/video-generation/index.js';
 import { createSandboxedProcessor } from '../src/sandbox/sandboxed-processor.js';
 import { runDir } from '../src/supervisor/tmp-dir.js';
+import { sendTelemetry } from '../src/sandbox/child-telemetry.js';
 
 const config = loadVideoGenerationConfig(process.env);
 const logger = createLogger({ ...config.worker.log, role: 'processor' });
 const deps = {
   comfy: createComfyClient({ baseUrl: config.comfy.apiUrl, clientId: config.comfy.clientId, timeoutMs: config.comfy.timeoutMs }),
   workflow: config.comfy.workflow,
-  postProcess: createVideoPostProcessor(config.ffmpeg),
+  postProcess: createVideoPostProcessor(config.ffmpeg, { onCrash: (signal) => sendTelemetry({ event: 'ffmpeg-crash', signal }) }),
   store: createObjectStore(config.s3),
   config: config.comfy,
 };

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { loadConfig, ConfigError, type WorkerConfig } from './config/index.js';
+import { loadConfig, ConfigError, type SupervisorConfig } from './config/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createApiClient } from './api/client.js';
 import { createStatusReporter } from './lifecycle/status-reporter.js';
@@ -14,11 +14,12 @@ import { createSupervisor } from './supervisor/supervisor.js';
 import { errorInfo } from './errors/job-errors.js';
 import { runAll } from './supervisor/run-all.js';
 import { prepareTmpDir } from './supervisor/tmp-dir.js';
+import { createMonitoring } from './monitor/monitoring.js';
 
 const DEFAULT_PROCESSOR_DIR = fileURLToPath(new URL('../processors', import.meta.url));
 
 async function main(): Promise<void> {
-  let config: Readonly<{ worker: WorkerConfig }>;
+  let config: Readonly<SupervisorConfig>;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -40,10 +41,25 @@ async function main(): Promise<void> {
     maxRetriesPerRequest: null,
   });
   connection.on('error', (error) => logger.warn('redis connection error', { error: error.message }));
+  // --- monitor: metrics, alerts, health/metrics/dashboard server (issue 6) ---
+  const monitoring = createMonitoring({
+    config: config.monitor,
+    queues: settings.queues,
+    bullPrefix: settings.bullPrefix,
+    connection,
+    logger,
+    pendingStatusUpdates: () => reporter.pending(),
+  });
+  // --- end monitor ---
   const api = createApiClient({ baseUrl: settings.apiBaseUrl });
   const statusLogger = logger.child({ component: 'status' });
   const outbox = createOutboxStore(connection, { prefix: settings.bullPrefix });
-  const delivery = createDelivery({ store: outbox, patchJob: (jobId, update, signal) => api.patchJob(jobId, update, signal), logger: statusLogger });
+  const delivery = createDelivery({
+    store: outbox,
+    patchJob: (jobId, update, signal) => api.patchJob(jobId, update, signal),
+    logger: statusLogger,
+    onDeliveryFailure: () => monitoring.statusSyncFailed(),
+  });
   const reporter = createStatusReporter({ store: outbox, delivery, logger: statusLogger });
   delivery.start();
   const supervisor = createSupervisor({
@@ -52,6 +68,7 @@ async function main(): Promise<void> {
     reporter,
     logger,
     processorDir: settings.processorDir ?? DEFAULT_PROCESSOR_DIR,
+    observer: monitoring.observer,
   });
 
   let stopping = false;
@@ -61,6 +78,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { reason });
     const errors = await runAll([
       () => supervisor.close(),
+      () => monitoring.close(),
       async () => {
         const left = await reporter.flush(5000);
         if (left > 0) logger.warn('status updates kept in the Redis outbox for later delivery', { count: left });
@@ -82,6 +100,7 @@ async function main(): Promise<void> {
   });
 
   try {
+    await monitoring.start(() => supervisor.workers);
     await supervisor.start();
   } catch (error) {
     logger.error('start-up failed', { error: errorInfo(error).message });

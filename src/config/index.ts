@@ -12,12 +12,13 @@ import { loadS3Config, type S3Config } from './s3.js';
 import { loadComfyConfig, type ComfyConfig } from './comfy.js';
 import { loadFfmpegConfig, type FfmpegConfig } from './ffmpeg.js';
 import { loadLoraConfig, type LoraConfig } from './lora.js';
+import { loadMonitorConfig, type MonitorConfig } from './monitor.js';
 import type { QueueName } from '../queues.js';
 
 export { ConfigError } from './env.js';
 export type { RawEnv } from './env.js';
 export { loadWorkerConfig, type WorkerConfig } from './worker.js';
-export type { LlmConfig, S3Config, ComfyConfig, FfmpegConfig, LoraConfig };
+export type { LlmConfig, S3Config, ComfyConfig, FfmpegConfig, LoraConfig, MonitorConfig };
 
 export interface ContentGenerationConfig { worker: WorkerConfig; llm: LlmConfig; s3: S3Config }
 export interface VideoGenerationConfig { worker: WorkerConfig; comfy: ComfyConfig; ffmpeg: FfmpegConfig; s3: S3Config }
@@ -38,11 +39,15 @@ const QUEUE_SECTIONS: Record<QueueName, (env: RawEnv) => unknown> = {
   'lora-training': loadLoraTrainingConfig,
 };
 
+/** The supervisor's settings: its own and the monitor's. */
+export interface SupervisorConfig { worker: WorkerConfig; monitor: MonitorConfig }
+
 /** The supervisor's view: its own settings, after validating every consumed queue's sections. */
-export function loadConfig(env: RawEnv): Readonly<{ worker: WorkerConfig }> {
+export function loadConfig(env: RawEnv): Readonly<SupervisorConfig> {
   const worker = loadWorkerConfig(env);
+  const monitor = loadMonitorConfig(env);
   for (const queue of worker.queues) QUEUE_SECTIONS[queue](env);
-  return deepFreeze({ worker });
+  return deepFreeze({ worker, monitor });
 }
 
 function deepFreeze<T>(value: T): T {

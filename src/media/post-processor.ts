@@ -15,24 +15,36 @@ import { probeMedia, videoInfoFrom } from './probe.js';
 import { runFfmpeg, type RunFfmpegResult } from './run-ffmpeg.js';
 import type { PostProcessFn, PostProcessRequest, VideoInfo } from './types.js';
 
-/** Builds the {@link PostProcessFn} the video pipeline calls. */
-export function createVideoPostProcessor(config: FfmpegConfig): PostProcessFn {
-  return (request) => postProcess(config, request);
+/** Optional observers of the post-processor (metrics). */
+export interface PostProcessHooks {
+  /** Called once per ffmpeg run that crashed (signal), including a crashed retry. */
+  onCrash?(signal: string): void;
 }
 
-async function postProcess(config: FfmpegConfig, request: PostProcessRequest): Promise<VideoInfo> {
+/** Builds the {@link PostProcessFn} the video pipeline calls. */
+export function createVideoPostProcessor(config: FfmpegConfig, hooks: PostProcessHooks = {}): PostProcessFn {
+  return (request) => postProcess(config, request, hooks);
+}
+
+function reportCrash(result: RunFfmpegResult, hooks: PostProcessHooks): void {
+  if (!result.ok && isCrash(result.end) && result.end.kind === 'signal') hooks.onCrash?.(result.end.signal);
+}
+
+async function postProcess(config: FfmpegConfig, request: PostProcessRequest, hooks: PostProcessHooks): Promise<VideoInfo> {
   const logger = request.logger ?? silentLogger;
   throwIfAborted(request.signal);
   const source = await inspectSource(config, request);
   try {
     const first = buildEncodePlan(request.inputPath, config, { hasAudio: source.hasAudio, conservative: false });
     const firstResult = await encodeOnce(config, request, first, source.durationSec, logger, 1);
+    reportCrash(firstResult, hooks);
     if (!firstResult.ok && isCrash(firstResult.end)) {
       logger.warn('ffmpeg crashed; retrying once with conservative settings', {
         signal: firstResult.end.kind === 'signal' ? firstResult.end.signal : undefined,
       });
       const retry = buildEncodePlan(request.inputPath, config, { hasAudio: source.hasAudio, conservative: true });
       const retryResult = await encodeOnce(config, request, retry, source.durationSec, logger, 2);
+      reportCrash(retryResult, hooks);
       if (!retryResult.ok) throw failureError(retryResult, request, config, 'the conservative retry after a crash');
     } else if (!firstResult.ok) {
       throw failureError(firstResult, request, config, 'the encode');

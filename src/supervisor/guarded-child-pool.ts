@@ -26,6 +26,8 @@ export interface ChildExit {
 export interface ChildPoolHooks {
   onForkError(error: Error, processFile: string): void;
   onChildExit(exit: ChildExit): void;
+  /** Every IPC message of every child, BullMQ's included; used for child telemetry. */
+  onChildMessage?(message: unknown): void;
 }
 
 export interface GuardedChildPoolOptions extends SandboxedOptions {
@@ -54,6 +56,7 @@ export class GuardedChildPool extends ChildPool {
     const { mainFile, useWorkerThreads, workerForkOptions, hooks } = this.guarded;
     const child = new ForkSafeChild(mainFile, processFile, { useWorkerThreads, workerForkOptions });
     child.on('error', (error: Error) => hooks.onForkError(error, processFile));
+    if (hooks.onChildMessage) child.on('message', (message: unknown) => hooks.onChildMessage?.(message));
     let pid: number | undefined;
     child.on('exit', (exitCode: number | null, signal: string | null) => {
       this.remove(child);

@@ -18,6 +18,7 @@ import { GuardedChildPool, type ChildExit } from './guarded-child-pool.js';
 import { checkProcessorFile } from './preflight.js';
 import { bullmqChildMainFile, childExecArgv } from './child-options.js';
 import { runAll } from './run-all.js';
+import { parseTelemetry, type ChildTelemetry } from '../sandbox/child-telemetry.js';
 
 export interface SupervisorOptions {
   config: WorkerConfig;
@@ -26,7 +27,13 @@ export interface SupervisorOptions {
   logger: Logger;
   /** Directory of compiled processors (`<queue>.js`). */
   processorDir: string;
-  observer?: LifecycleObserver & { onChildExit?(exit: ChildExit, queue: QueueName): void };
+  observer?: SupervisorObserver;
+}
+
+/** Lifecycle events plus what only the supervisor sees: child exits and child telemetry. */
+export interface SupervisorObserver extends LifecycleObserver {
+  onChildExit?(exit: ChildExit, queue: QueueName): void;
+  onChildTelemetry?(event: ChildTelemetry, queue: QueueName): void;
 }
 
 /** Reason given to processors when jobs are aborted by a shutdown (they requeue themselves). */
@@ -78,6 +85,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
             queueLogger.warn('processor child died', { childPid: exit.pid, exitCode: exit.exitCode, signal: exit.signal });
           }
           options.observer?.onChildExit?.(exit, queue);
+        },
+        onChildMessage: (message) => {
+          const event = parseTelemetry(message);
+          if (event) options.observer?.onChildTelemetry?.(event, queue);
         },
       },
     });

@@ -105,6 +105,9 @@ export function baseEnv(options: { redisPort: number; apiUrl: string; tmpDir: st
     WORKER_STALLED_INTERVAL_MS: '1000',
     WORKER_SHUTDOWN_TIMEOUT_MS: '3000',
     LOG_FORMAT: 'json',
+    // Any free port on loopback: parallel test supervisors never collide on 3031.
+    WORKER_MONITOR_HOST: '127.0.0.1',
+    WORKER_MONITOR_PORT: '0',
     COMFYUI_VIDEO_WORKFLOW_JSON: JSON.stringify(MINIMAL_WORKFLOW),
     LLM_BASE_URL: 'http://127.0.0.1:9/v1',
     LORA_DATASET_ROOT: options.tmpDir,

@@ -128,8 +128,10 @@ describe('crash containment', () => {
 async function waitForState(rig: Rig, queueJobId: string, state: 'failed' | 'completed'): Promise<{ attemptsMade: number; failedReason: string }> {
   const { waitFor } = await import('../helpers/wait-for.js');
   return waitFor(`job ${queueJobId} to be ${state}`, async () => {
+    // State first, then a fresh read of the job: reading the job first could see
+    // it from before the failure was recorded.
+    if ((await rig.queue('content-generation').getJobState(queueJobId)) !== state) return undefined;
     const job = await rig.queue('content-generation').getJob(queueJobId);
-    if (!job || (await job.getState()) !== state) return undefined;
-    return { attemptsMade: job.attemptsMade, failedReason: job.failedReason ?? '' };
+    return job ? { attemptsMade: job.attemptsMade, failedReason: job.failedReason ?? '' } : undefined;
   }, 15_000);
 }
