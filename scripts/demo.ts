@@ -8,6 +8,7 @@
  * Options: `--keep` leaves the stand-ins up after the run (until Ctrl-C) so the
  * signed URL can be opened. Env: DEMO_OUTPUT_DIR (default <tmp>/influencerai-demo).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +58,16 @@ function views(s: StandIns, rootJobId: string): JobView[] {
   ];
 }
 
+/** The two binaries the demo cannot stand in for; a clear message beats a spawn ENOENT stack. */
+function checkBinaries(): void {
+  const missing = [['redis-server', '--version'], ['ffmpeg', '-version']].filter(([bin, flag]) => spawnSync(bin ?? '', [flag ?? ''], { stdio: 'ignore' }).error !== undefined);
+  if (missing.length > 0) {
+    throw new Error(`${missing.map(([bin]) => bin).join(' and ')} not found on PATH (Debian/Ubuntu: apt-get install redis-server ffmpeg)`);
+  }
+}
+
 async function run(): Promise<void> {
+  checkBinaries();
   await mkdir(outputDir, { recursive: true });
   say('starting the stand-ins (redis-server, API, S3, ComfyUI double, LLM) ...');
   const s = (stand = await startStandIns());
@@ -109,7 +119,7 @@ try {
   await stopAll();
 } catch (error) {
   // After Ctrl-C, whatever the run was doing fails as its servers go away; that is not news.
-  if (!interrupted) process.stderr.write(`demo failed: ${(error as Error).message}\n(see ${logFile})\n`);
+  if (!interrupted) process.stderr.write(`demo failed: ${(error as Error).message}\n${supervisor ? `(supervisor log: ${logFile})\n` : ''}`);
   await stopAll();
   process.exitCode = 1;
 }
