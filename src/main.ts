@@ -15,13 +15,23 @@ import { errorInfo } from './errors/job-errors.js';
 import { runAll } from './supervisor/run-all.js';
 import { prepareTmpDir } from './supervisor/tmp-dir.js';
 import { createMonitoring } from './monitor/monitoring.js';
+import type { RawEnv } from './config/index.js';
+import { withEnvFile } from './config/env-file.js';
+import { createReloader } from './supervisor/reload.js';
 
 const DEFAULT_PROCESSOR_DIR = fileURLToPath(new URL('../processors', import.meta.url));
 
 async function main(): Promise<void> {
   let config: Readonly<SupervisorConfig>;
+  // WORKER_ENV_FILE overrides the environment at start and on SIGHUP.
+  const baseEnv: RawEnv = { ...process.env };
+  let startEnv: RawEnv;
   try {
-    config = loadConfig(process.env);
+    const withFile = await withEnvFile(baseEnv);
+    // Processor children inherit process.env, so they see the file's values too.
+    Object.assign(process.env, withFile.fileValues);
+    startEnv = withFile.env;
+    config = loadConfig(startEnv);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -99,6 +109,17 @@ async function main(): Promise<void> {
     logger.error('unhandled rejection in supervisor', { error: errorInfo(reason).message });
   });
 
+  // ops: SIGHUP re-reads WORKER_ENV_FILE and applies concurrency changes (src/supervisor/reload.ts).
+  const reloader = createReloader({ baseEnv, startEnv, settings, target: supervisor, logger: logger.child({ component: 'reload' }) });
+  let started = false;
+  process.on('SIGHUP', () => {
+    if (!started || stopping) {
+      logger.warn('SIGHUP ignored while the supervisor is starting or stopping');
+      return;
+    }
+    void reloader.reload();
+  });
+
   try {
     await monitoring.start(() => supervisor.workers);
     await supervisor.start();
@@ -107,6 +128,7 @@ async function main(): Promise<void> {
     await stop('start-up failure', 1);
     return;
   }
+  started = true;
   logger.info('supervisor ready', { queues: settings.queues, pid: process.pid });
 }
 

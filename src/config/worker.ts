@@ -16,6 +16,13 @@ export interface WorkerConfig {
   /** Which queues this host consumes (all three unless WORKER_QUEUES narrows it). */
   queues: readonly QueueName[];
   concurrency: Readonly<Record<QueueName, number>>;
+  /**
+   * Fleet-wide cap per queue (BullMQ global concurrency, shared by every host on
+   * this Redis): a number sets it, 0 removes it, undefined leaves whatever is set.
+   */
+  globalConcurrency: Readonly<Record<QueueName, number | undefined>>;
+  /** Dotenv-style file read at start and on SIGHUP; its values override the environment. */
+  envFile: string | undefined;
   shutdownTimeoutMs: number;
   /** Directory holding the compiled sandboxed processors (`<queue>.js`). */
   processorDir: string | undefined;
@@ -40,6 +47,10 @@ const spec = {
   CONTENT_GENERATION_CONCURRENCY: positiveInt({ default: 2 }),
   VIDEO_GENERATION_CONCURRENCY: positiveInt({ default: 1 }),
   LORA_TRAINING_CONCURRENCY: positiveInt({ default: 1 }),
+  CONTENT_GENERATION_GLOBAL_CONCURRENCY: nonNegativeInt({ default: undefined, desc: 'fleet-wide cap; 0 removes it' }),
+  VIDEO_GENERATION_GLOBAL_CONCURRENCY: nonNegativeInt({ default: undefined, desc: 'fleet-wide cap; 0 removes it' }),
+  LORA_TRAINING_GLOBAL_CONCURRENCY: nonNegativeInt({ default: undefined, desc: 'fleet-wide cap; 0 removes it' }),
+  WORKER_ENV_FILE: str({ default: undefined, desc: 'env file re-read on SIGHUP (optional)' }),
   WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt({ default: 30_000 }),
   WORKER_PROCESSOR_DIR: str({ default: undefined, desc: 'compiled processors directory' }),
   WORKER_LOCK_DURATION_MS: positiveInt({ default: 30_000 }),
@@ -72,6 +83,12 @@ export function loadWorkerConfig(env: RawEnv): WorkerConfig {
       'video-generation': cleaned.VIDEO_GENERATION_CONCURRENCY,
       'lora-training': cleaned.LORA_TRAINING_CONCURRENCY,
     },
+    globalConcurrency: {
+      'content-generation': cleaned.CONTENT_GENERATION_GLOBAL_CONCURRENCY,
+      'video-generation': cleaned.VIDEO_GENERATION_GLOBAL_CONCURRENCY,
+      'lora-training': cleaned.LORA_TRAINING_GLOBAL_CONCURRENCY,
+    },
+    envFile: cleaned.WORKER_ENV_FILE,
     shutdownTimeoutMs: cleaned.WORKER_SHUTDOWN_TIMEOUT_MS,
     processorDir: cleaned.WORKER_PROCESSOR_DIR,
     lockDurationMs: cleaned.WORKER_LOCK_DURATION_MS,

@@ -6,7 +6,7 @@
  * is attached to every worker from one place.
  */
 import { join } from 'node:path';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '../config/index.js';
 import { processorFileName, type QueueName } from '../queues.js';
@@ -19,6 +19,8 @@ import { checkProcessorFile } from './preflight.js';
 import { bullmqChildMainFile, childExecArgv } from './child-options.js';
 import { runAll } from './run-all.js';
 import { parseTelemetry, type ChildTelemetry } from '../sandbox/child-telemetry.js';
+import { applyGlobalConcurrency } from './global-concurrency.js';
+import { trimToLimit } from './pool-limit.js';
 
 export interface SupervisorOptions {
   config: WorkerConfig;
@@ -45,7 +47,10 @@ export interface Supervisor {
   close(): Promise<void>;
   readonly workers: ReadonlyMap<QueueName, Worker>;
   readonly pools: ReadonlyMap<QueueName, GuardedChildPool>;
+  /** Changes a queue's local concurrency; children above the limit are released (idle now, busy ones when their job ends). */
   setConcurrency(queue: QueueName, concurrency: number): Promise<void>;
+  /** Applies a fleet-wide cap (see global-concurrency.ts): a number sets it, 0 removes it, undefined leaves it. */
+  setGlobalConcurrency(queue: QueueName, cap: number | undefined): Promise<void>;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
@@ -95,8 +100,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     installChildPool(worker, pool, fileOf(queue));
     worker.on('error', (error) => queueLogger.error('worker error', { error: errorInfo(error).message }));
     attachLifecycle(worker, { queue, reporter: options.reporter, logger, observer: options.observer });
+    // A child busy when concurrency was lowered is back in the free list by the time its job ends.
+    const retrim = (): void => void trimToLimit(pool, fileOf(queue), worker.concurrency)
+      .then((released) => { if (released > 0) queueLogger.info('released idle children above the concurrency', { releasedChildren: released, concurrency: worker.concurrency }); })
+      .catch((error: unknown) => queueLogger.error('could not release idle children', { error: errorInfo(error).message }));
+    worker.on('completed', retrim);
+    worker.on('failed', retrim);
     pools.set(queue, pool);
     return worker;
+  };
+
+  const setGlobalConcurrency = async (queue: QueueName, cap: number | undefined): Promise<void> => {
+    const handle = new Queue(queue, { connection: options.connection, ...(config.bullPrefix ? { prefix: config.bullPrefix } : {}) });
+    try {
+      await applyGlobalConcurrency(handle, cap, logger);
+    } finally {
+      await handle.close();
+    }
   };
 
   return {
@@ -106,6 +126,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const checks = await Promise.allSettled(config.queues.map((queue) => checkProcessorFile(fileOf(queue), execArgv)));
       const broken = checks.flatMap((check) => (check.status === 'rejected' ? [errorInfo(check.reason).message] : []));
       if (broken.length > 0) throw new Error(broken.join('; '));
+      // Caps first, so no worker takes a job before the fleet-wide limit is in force.
+      for (const queue of config.queues) await setGlobalConcurrency(queue, config.globalConcurrency[queue]);
       for (const queue of config.queues) workers.set(queue, createWorker(queue));
       for (const [queue, worker] of workers) {
         worker.run().catch((error: unknown) => logger.error('worker stopped', { queue, error: errorInfo(error).message }));
@@ -116,10 +138,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async setConcurrency(queue, concurrency) {
       const worker = workers.get(queue);
       if (!worker) return;
+      const from = worker.concurrency;
       worker.concurrency = concurrency;
-      const released = await pools.get(queue)?.trimIdle(fileOf(queue), concurrency);
-      logger.info('concurrency changed', { queue, concurrency, releasedChildren: released ?? 0 });
+      const pool = pools.get(queue);
+      const released = pool ? await trimToLimit(pool, fileOf(queue), concurrency) : 0;
+      logger.info('concurrency changed', { queue, from, concurrency, releasedChildren: released, children: pool?.size() ?? 0 });
     },
+    setGlobalConcurrency,
     close() {
       closing ??= closeWorkers([...workers.values()], config.shutdownTimeoutMs, logger);
       return closing;
