@@ -10,6 +10,7 @@
  *      BENCH_FLEET_JOBS (8).
  * Needs a build first (the supervisor runs from dist/): the npm script does it.
  */
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { markdownTable, writeJson, type RowOutcome } from './bench/report.js';
@@ -43,12 +44,12 @@ for (const row of selected) {
   const started = process.hrtime.bigint();
   try {
     const result = await row.run((line) => console.log(line));
-    outcomes.push({ row, result, durationMs: msSince(started) });
+    outcomes.push({ row, result, durationMs: msSince(started), loadAvg: loadavg()[0] });
     console.log(`  → ${result.figure} (${(msSince(started) / 1000).toFixed(1)} s)`);
   } catch (error) {
     // One broken row must not hide the others' figures.
     const message = error instanceof Error ? error.message : String(error);
-    outcomes.push({ row, error: message, durationMs: msSince(started) });
+    outcomes.push({ row, error: message, durationMs: msSince(started), loadAvg: loadavg()[0] });
     console.log(`  → failed: ${message}`);
   }
 }

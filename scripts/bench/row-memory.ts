@@ -45,7 +45,7 @@ export const memoryRow: BenchRow = {
       log(`  large: ${JSON.stringify(largePeak)}`);
       const diff = largePeak.peakMb - smallPeak.peakMb;
       return {
-        figure: `${fixed(smallPeak.peakMb)} MB (${fixed(smallBytes / 1e6)} MB src) vs ${fixed(largePeak.peakMb)} MB (${fixed(largeBytes / 1e6)} MB src): +${fixed(diff, 1)} MB`,
+        figure: `${fixed(smallPeak.peakMb)} MB (${fixed(smallBytes / 1e6)} MB src) vs ${fixed(largePeak.peakMb)} MB (${fixed(largeBytes / 1e6)} MB src): ${diff >= 0 ? '+' : ''}${fixed(diff, 1)} MB`,
         met: diff <= 30,
         data: { differenceMb: diff, small: { sourceBytes: smallBytes, ...smallPeak }, large: { sourceBytes: largeBytes, ...largePeak }, sampleIntervalMs: 50, preset: 'ultrafast' },
       };

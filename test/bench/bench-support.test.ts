@@ -35,16 +35,16 @@ describe('bench statistics', () => {
 describe('bench report', () => {
   test('the table marks met, missed, figure-only and failed rows, and lists notes', () => {
     const table = markdownTable([
-      { row: row('1'), result: { figure: 'ratio 1.02', met: true, data: {} }, durationMs: 1 },
+      { row: row('1'), result: { figure: 'ratio 1.02', met: true, data: {} }, durationMs: 1, loadAvg: 0.5 },
       { row: row('2'), result: { figure: 'a | b', met: false, data: {}, note: 'too slow' }, durationMs: 1 },
       { row: row('3'), result: { figure: '42 MB', met: undefined, data: {} }, durationMs: 1 },
       { row: row('4'), error: 'boom', durationMs: 1 },
     ]);
     const lines = table.split('\n');
-    assert.match(lines[2] ?? '', /\| ratio 1\.02 \| t \| yes \|$/);
-    assert.match(lines[3] ?? '', /a \\\| b .*\| NO \|$/);
-    assert.match(lines[4] ?? '', /\| — \|$/);
-    assert.match(lines[5] ?? '', /failed: boom .*\| error \|$/);
+    assert.match(lines[2] ?? '', /\| ratio 1\.02 \| t \| yes \| 0\.5 \|$/);
+    assert.match(lines[3] ?? '', /a \\\| b .*\| NO \| {2}\|$/);
+    assert.match(lines[4] ?? '', /\| — \| {2}\|$/);
+    assert.match(lines[5] ?? '', /failed: boom .*\| error \| {2}\|$/);
     assert.match(table, /- row 2: too slow/);
   });
 });
