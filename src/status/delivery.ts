@@ -6,6 +6,7 @@
  * whole rather than hammering it per job.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { JobStatusUpdate } from '../api/client.js';
 import { errorInfo } from '../errors/job-errors.js';
 import type { Logger } from '../logger.js';
@@ -43,6 +44,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const maxDelay = options.retryMaxDelayMs ?? 15_000;
   const draining = new Map<string, Promise<void>>();
   const stop = new AbortController();
+  // Every in-flight PATCH listens on this one signal; many at once is expected, not a leak.
+  setMaxListeners(0, stop.signal);
   let failures = 0;
   let pausedUntil = 0;
   let backlog = 0;
