@@ -12,6 +12,8 @@ import { Worker } from 'bullmq';
 import winston from 'winston';
 import { createApiClient } from '../../src/api/client.js';
 import { attachLifecycle } from '../../src/lifecycle/lifecycle.js';
+import { createOutboxStore } from '../../src/status/outbox-store.js';
+import { createDelivery } from '../../src/status/delivery.js';
 import { createStatusReporter } from '../../src/lifecycle/status-reporter.js';
 import type { Rig } from '../../test/helpers/harness.js';
 import { baseEnv, fixtureProcessorDir, startSupervisor } from '../../test/helpers/supervisor-process.js';
@@ -65,8 +67,13 @@ export async function startInProcessSide(rig: Rig, concurrency: number): Promise
     transports: [new winston.transports.Stream({ stream: new Writable({ write: (_chunk, _encoding, done) => done() }) })],
   });
   const api = createApiClient({ baseUrl: rig.api.url });
-  const reporter = createStatusReporter({ patchJob: (id, update, signal) => api.patchJob(id, update, signal), logger });
   const connection = rig.redis.client();
+  // The same status path as the supervisor (durable outbox, then PATCH), so the
+  // ratio isolates what the sandbox costs.
+  const store = createOutboxStore(connection, { prefix: rig.prefix });
+  const delivery = createDelivery({ store, patchJob: (id, update, signal) => api.patchJob(id, update, signal), logger });
+  const reporter = createStatusReporter({ store, delivery, logger });
+  delivery.start();
   const worker = new Worker(queue, async (job) => ({ ok: true, echo: (job.data as { payload: { value?: unknown } }).payload.value ?? null }), {
     connection, prefix: rig.prefix, concurrency,
   });
