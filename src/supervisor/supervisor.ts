@@ -18,6 +18,7 @@ import { GuardedChildPool, type ChildExit } from './guarded-child-pool.js';
 import { checkProcessorFile } from './preflight.js';
 import { bullmqChildMainFile, childExecArgv } from './child-options.js';
 import { runAll } from './run-all.js';
+import { runDir } from './tmp-dir.js';
 
 export interface SupervisorOptions {
   config: WorkerConfig;
@@ -70,6 +71,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // reaches every subprocess it started (see process-groups.ts).
       workerForkOptions: { execArgv, detached: true, env: { ...process.env, WORKER_PGROUP_DIR: pgroupDir } },
       pgroupDir,
+      attemptTmpRoot: runDir(config.tmpDir, process.pid),
       killGraceMs: 5000,
       hooks: {
         onForkError: (error) => queueLogger.error('could not start a processor child', { error: error.message, code: (error as { code?: string }).code }),
