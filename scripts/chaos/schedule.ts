@@ -54,7 +54,7 @@ export function buildSchedule(settings: Pick<ChaosSettings, 'apiFaultMs' | 'apiF
     add(s3Start, { kind: 's3', up: false });
     add(s3Start + settings.s3DownMs, { kind: 's3', up: true });
   }
-  add(s3Start + settings.s3DownMs + 5_000, { kind: 'restart-comfy' });
+  add(60_000, { kind: 'restart-comfy' });
   return events.sort((a, b) => a.atMs - b.atMs);
 }
 
