@@ -44,9 +44,11 @@ describe('bad input', () => {
   };
 
   const observe = async (c: BadInputCase, queue: QueueName, jobId: string, queueJobId: string): Promise<Row | undefined> => {
+    // State first, then the job: a job read before it failed has no failedReason yet.
+    const state = await stand.rig.queue(queue).getJobState(queueJobId);
+    if (state !== 'completed' && state !== 'failed') return undefined;
     const job = await stand.rig.queue(queue).getJob(queueJobId);
-    const state = await job?.getState();
-    if (!job || (state !== 'completed' && state !== 'failed')) return undefined;
+    if (!job) return undefined;
     const final = stand.rig.api.patches(jobId).filter((p) => p.status === 'succeeded' || p.status === 'failed').at(-1);
     const synced = !c.raw || (typeof c.payload === 'object' && c.payload !== null && 'jobId' in c.payload);
     if (synced && !final) return undefined; // the PATCH may trail the BullMQ state by a moment
