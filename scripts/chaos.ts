@@ -60,8 +60,9 @@ const enqueue = (queue: QueueName, payload: Record<string, unknown>, jobId: stri
   });
 stand.rig.api.onJobCreated = async (created) => {
   const payload = created.body.payload as Record<string, unknown>;
-  jobs.push({ jobId: created.id, label: 'video (follow-up)', queue: 'video-generation', expect: 'succeed', parentJobId: String(payload.parentJobId) });
-  await enqueue('video-generation', payload, created.id, 'succeed');
+  const job: SubmittedJob = { jobId: created.id, label: 'video (follow-up)', queue: 'video-generation', expect: 'succeed', parentJobId: String(payload.parentJobId) };
+  jobs.push(job);
+  job.queueJobId = (await enqueue('video-generation', payload, created.id, 'succeed')).queueJobId;
 };
 
 const world: ChaosWorld = {
@@ -88,8 +89,9 @@ async function submitAll(): Promise<void> {
   for (const [index, planned] of plan.entries()) {
     await sleep(Math.max(0, runStart + (index * settings.submitSpanMs) / plan.length - Date.now()));
     const jobId = randomUUID();
-    jobs.push({ jobId, label: planned.label, queue: planned.queue, expect: planned.expect });
-    await enqueue(planned.queue, planned.payload, jobId, planned.expect);
+    const job: SubmittedJob = { jobId, label: planned.label, queue: planned.queue, expect: planned.expect };
+    jobs.push(job);
+    job.queueJobId = (await enqueue(planned.queue, planned.payload, jobId, planned.expect)).queueJobId;
   }
   say(`submitted ${plan.length} jobs`);
 }
@@ -160,6 +162,12 @@ const prompts = stand.comfy.requests.filter((r) => r.method === 'POST' && r.path
 const comfyRestarts = applied.filter((a) => a.fault.kind === 'restart-comfy' && a.hit).map((a) => a.doneAt);
 const { table, outcomes } = account({ jobs, patches, prompts, comfyRestarts, processesLeft: leftProcesses.length, tempDirsLeft: leftDirs.length, wallMs: Date.now() - startedAt });
 
+// Where BullMQ left the jobs whose final status never reached the API (Redis is gone after close).
+const lostInRedis = await Promise.all(outcomes.filter((o) => o.outcome === 'lost').map(async ({ job }) => {
+  const found = job.queueJobId ? await stand.rig.queue(job.queue as QueueName).getJob(job.queueJobId) : undefined;
+  const state = job.queueJobId ? await stand.rig.queue(job.queue as QueueName).getJobState(job.queueJobId) : 'unknown';
+  return { jobId: job.jobId, queue: job.queue, queueJobId: job.queueJobId, state, attemptsMade: found?.attemptsMade, attemptsStarted: found?.attemptsStarted, stalledCounter: found?.stalledCounter, failedReason: found?.failedReason, finishedOn: found?.finishedOn };
+}));
 const logDir = join(RESULTS_DIR, `logs-${stamp}`);
 await mkdir(logDir, { recursive: true });
 for (const slot of world.slots) {
@@ -172,7 +180,7 @@ const faultCounts = applied.reduce<Record<string, number>>((acc, a) => ({ ...acc
 const path = await writeResults(RESULTS_DIR, `chaos-${stamp}.json`, {
   runId, settings, table, faultCounts: { ...faultCounts, 'ffmpeg-segv (encodes that crashed)': ffmpegSegvs },
   faults: applied.map((a) => ({ at: new Date(a.at).toISOString(), tMs: a.at - runStart, tookMs: a.doneAt - a.at, kind: a.fault.kind, hit: a.hit, detail: a.detail })),
-  problems: problems(outcomes),
+  problems: problems(outcomes), lostInRedis,
   processesLeft: leftProcesses, tempDirsLeft: leftDirs, loraAttemptDirsKept: loraDirs.length, logDir,
 });
 await stand.close();

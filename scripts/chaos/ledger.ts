@@ -9,6 +9,8 @@ export interface SubmittedJob {
   expect: 'succeed' | 'fail';
   /** The content job that created this follow-up, if any. */
   parentJobId?: string;
+  /** BullMQ's id, to look the job up in Redis when its status went missing. */
+  queueJobId?: string;
 }
 
 /** A PATCH the API stand-in answered with 2xx. */
