@@ -12,6 +12,7 @@ import { parseEnvelope } from '../jobs/envelope.js';
 import { AbortedError, coerceError, isPlainObject } from '../errors/job-errors.js';
 import { linkedSignal } from '../util/abort.js';
 import { childRuntime } from './child-runtime.js';
+import { attemptDirPrefix } from '../supervisor/attempt-dirs.js';
 
 /** What BullMQ hands a sandboxed processor (bullmq-sandbox.md §1.4), narrowed to what we use. */
 export interface SandboxedJob {
@@ -56,7 +57,7 @@ export function createSandboxedProcessor<Input, Result>(
     const input = definition.parse(envelope.payload);
     const linked = linkedSignal([signal, childRuntime().shutdown.signal]);
     await mkdir(environment.tmpRoot, { recursive: true });
-    const tmpDir = await mkdtemp(join(environment.tmpRoot, `${definition.queue}-${job.id ?? 'job'}-${attempt}-`));
+    const tmpDir = await mkdtemp(join(environment.tmpRoot, attemptDirPrefix(definition.queue, job.id ?? 'job', attempt, process.pid)));
     const checkpoint = readCheckpoint(job.data);
     const ctx: JobContext = {
       jobId,

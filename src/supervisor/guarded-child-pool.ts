@@ -13,6 +13,7 @@ import { ChildPool, type Child } from 'bullmq';
 import { ForkSafeChild } from './fork-safe-child.js';
 import type { SandboxedOptions } from 'bullmq';
 import { signalGroup, sweepChildGroups } from '../process/process-groups.js';
+import { sweepAttemptDirs } from './attempt-dirs.js';
 
 export interface ChildExit {
   pid: number;
@@ -34,6 +35,8 @@ export interface GuardedChildPoolOptions extends SandboxedOptions {
   mainFile: string;
   /** Where children record the process groups they spawn. */
   pgroupDir: string;
+  /** Where children make their per-attempt temp dirs (swept when a child dies). */
+  attemptTmpRoot?: string;
   killGraceMs: number;
   hooks: ChildPoolHooks;
 }
@@ -62,6 +65,7 @@ export class GuardedChildPool extends ChildPool {
       this.remove(child);
       if (pid === undefined) return;
       sweepChildGroups(this.guarded.pgroupDir, pid);
+      if (this.guarded.attemptTmpRoot) sweepAttemptDirs(this.guarded.attemptTmpRoot, pid);
       hooks.onChildExit({ pid, processFile, exitCode, signal, expected: this.stopping.has(child) });
     });
     try {

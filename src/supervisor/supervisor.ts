@@ -21,6 +21,7 @@ import { runAll } from './run-all.js';
 import { parseTelemetry, type ChildTelemetry } from '../sandbox/child-telemetry.js';
 import { applyGlobalConcurrency } from './global-concurrency.js';
 import { trimToLimit } from './pool-limit.js';
+import { runDir } from './tmp-dir.js';
 
 export interface SupervisorOptions {
   config: WorkerConfig;
@@ -82,6 +83,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // reaches every subprocess it started (see process-groups.ts).
       workerForkOptions: { execArgv, detached: true, env: { ...process.env, WORKER_PGROUP_DIR: pgroupDir } },
       pgroupDir,
+      attemptTmpRoot: runDir(config.tmpDir, process.pid),
       killGraceMs: 5000,
       hooks: {
         onForkError: (error) => queueLogger.error('could not start a processor child', { error: error.message, code: (error as { code?: string }).code }),

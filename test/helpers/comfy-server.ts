@@ -28,6 +28,8 @@ export interface ComfyTestServerOptions {
 
 export class ComfyTestServer {
   behaviour: ComfyBehaviour;
+  /** When set, `/view` serves this file instead of the configured video (bad-output tests). */
+  viewPath: string | undefined;
   readonly requests: RecordedRequest[] = [];
   readonly engine: ComfyEngine;
   private server: Server;
@@ -207,7 +209,7 @@ export class ComfyTestServer {
       return;
     }
     res.writeHead(200, { 'content-type': filename.endsWith('.png') ? 'image/png' : 'video/mp4' });
-    createReadStream(this.options.videoPath).pipe(res);
+    createReadStream(this.viewPath ?? this.options.videoPath).pipe(res);
   }
 }
 

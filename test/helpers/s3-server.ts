@@ -34,6 +34,10 @@ export interface S3TestServer {
   directory: string;
   /** Requests seen, as `METHOD /path?query`, for tests that assert on traffic. */
   requests: string[];
+  /** Stops listening and drops connections; stored objects survive (an outage). */
+  goDown(): Promise<void>;
+  /** Listens again on the same port after goDown. */
+  comeUp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +82,13 @@ export async function startS3Server(): Promise<S3TestServer> {
   }
   const { port } = server.address() as AddressInfo;
   let stopped = false;
+  const closeServer = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      // Clients keep sockets alive; do not let them hold the close open.
+      server.closeAllConnections();
+    });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
@@ -85,15 +96,20 @@ export async function startS3Server(): Promise<S3TestServer> {
     secretKey: 'S3RVER',
     directory,
     requests,
+    goDown: closeServer,
+    comeUp: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
     async stop() {
       if (stopped) return;
       stopped = true;
       try {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Clients keep sockets alive; do not let them hold the close open.
-          server.closeAllConnections();
-        });
+        await closeServer();
         s3rver.logger.exceptions.unhandle();
         s3rver.logger.close();
       } finally {

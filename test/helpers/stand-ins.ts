@@ -32,8 +32,13 @@ export interface StandIns {
   close(): Promise<void>;
 }
 
-export async function startStandIns(): Promise<StandIns> {
-  const rig = await startRig();
+export interface StandInsOptions {
+  /** Redis with AOF on, so queue state survives a Redis restart (chaos runs). */
+  appendOnly?: boolean;
+}
+
+export async function startStandIns(options: StandInsOptions = {}): Promise<StandIns> {
+  const rig = await startRig({ appendOnly: options.appendOnly ?? false });
   const s3 = await startS3Server();
   const clipPath = join(rig.tmpDir, 'clip.mp4');
   await makeTestVideo(clipPath, { width: 320, height: 240, seconds: 1, audio: true, metadata: { prompt: '{"secret":"workflow"}', workflow: '{}' } });
