@@ -9,7 +9,7 @@ import { createLlmClient, llmClientOptions } from '../src/llm/index.js';
 import { createObjectStore } from '../src/storage/index.js';
 import { parseContentGenerationData, runContentGeneration } from '../src/jobs/content-generation/index.js';
 import { createSandboxedProcessor } from '../src/sandbox/sandboxed-processor.js';
-import { runDir } from '../src/supervisor/tmp-dir.js';
+import { pgroupDir, runDir } from '../src/supervisor/tmp-dir.js';
 
 const config = loadContentGenerationConfig(process.env);
 const logger = createLogger({ ...config.worker.log, role: 'processor' });
@@ -25,5 +25,5 @@ export default createSandboxedProcessor(
     parse: parseContentGenerationData,
     run: (input, ctx) => runContentGeneration(input, deps, ctx),
   },
-  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid) },
+  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid), pgroupDir: pgroupDir(config.worker.tmpDir) },
 );

@@ -10,7 +10,7 @@ import { createObjectStore } from '../src/storage/index.js';
 import { parseLoraTrainingData, runLoraTraining } from '../src/jobs/lora-training/index.js';
 import { createSandboxedProcessor } from '../src/sandbox/sandboxed-processor.js';
 import { childRuntime } from '../src/sandbox/child-runtime.js';
-import { runDir } from '../src/supervisor/tmp-dir.js';
+import { pgroupDir, runDir } from '../src/supervisor/tmp-dir.js';
 
 const config = loadLoraTrainingConfig(process.env);
 const logger = createLogger({ ...config.worker.log, role: 'processor' });
@@ -27,5 +27,5 @@ export default createSandboxedProcessor(
     parse: parseLoraTrainingData,
     run: (input, ctx) => runLoraTraining(input, deps, ctx),
   },
-  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid) },
+  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid), pgroupDir: pgroupDir(config.worker.tmpDir) },
 );

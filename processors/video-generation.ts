@@ -9,7 +9,7 @@ import { createVideoPostProcessor } from '../src/media/index.js';
 import { createObjectStore } from '../src/storage/index.js';
 import { parseVideoGenerationData, runVideoGeneration } from '../src/jobs/video-generation/index.js';
 import { createSandboxedProcessor } from '../src/sandbox/sandboxed-processor.js';
-import { runDir } from '../src/supervisor/tmp-dir.js';
+import { pgroupDir, runDir } from '../src/supervisor/tmp-dir.js';
 import { sendTelemetry } from '../src/sandbox/child-telemetry.js';
 
 const config = loadVideoGenerationConfig(process.env);
@@ -28,5 +28,5 @@ export default createSandboxedProcessor(
     parse: parseVideoGenerationData,
     run: (input, ctx) => runVideoGeneration(input, deps, ctx),
   },
-  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid) },
+  { logger, tmpRoot: runDir(config.worker.tmpDir, process.ppid), pgroupDir: pgroupDir(config.worker.tmpDir) },
 );

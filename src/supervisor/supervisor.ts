@@ -21,7 +21,7 @@ import { runAll } from './run-all.js';
 import { parseTelemetry, type ChildTelemetry } from '../sandbox/child-telemetry.js';
 import { applyGlobalConcurrency } from './global-concurrency.js';
 import { trimToLimit } from './pool-limit.js';
-import { runDir } from './tmp-dir.js';
+import { pgroupDir, runDir } from './tmp-dir.js';
 
 export interface SupervisorOptions {
   config: WorkerConfig;
@@ -58,7 +58,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { config, logger } = options;
   const workers = new Map<QueueName, Worker>();
   const pools = new Map<QueueName, GuardedChildPool>();
-  const pgroupDir = join(config.tmpDir, 'pgroups');
+  const pgroups = pgroupDir(config.tmpDir);
   const execArgv = childExecArgv(config);
   const fileOf = (queue: QueueName): string => join(options.processorDir, processorFileName(queue));
   let closing: Promise<void> | undefined;
@@ -81,8 +81,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       useWorkerThreads: false,
       // detached: each child leads its own process group, so killing the group
       // reaches every subprocess it started (see process-groups.ts).
-      workerForkOptions: { execArgv, detached: true, env: { ...process.env, WORKER_PGROUP_DIR: pgroupDir } },
-      pgroupDir,
+      workerForkOptions: { execArgv, detached: true },
+      pgroupDir: pgroups,
       attemptTmpRoot: runDir(config.tmpDir, process.pid),
       killGraceMs: 5000,
       hooks: {

@@ -8,6 +8,14 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.js';
 
+/**
+ * Where children record the process groups they spawn (one file per child pid),
+ * read by the supervisor to sweep what a dead child left running.
+ */
+export function pgroupDir(root: string): string {
+  return join(root, 'pgroups');
+}
+
 /** Temp dir of the supervisor `supervisorPid` (children pass `process.ppid`). */
 export function runDir(root: string, supervisorPid: number): string {
   return join(root, `run-${supervisorPid}`);

@@ -12,8 +12,18 @@ import { startStandIns, type StandIns } from '../helpers/stand-ins.js';
 import { startSupervisor, type SupervisorProcess } from '../helpers/supervisor-process.js';
 import { statusTrail } from '../helpers/harness.js';
 import { ffprobeJson } from '../helpers/media-fixtures.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { isProcessAlive, waitFor } from '../helpers/wait-for.js';
 import { reply } from '../helpers/llm-server.js';
+
+function pgrep(args: string[]): number[] {
+  try {
+    return execFileSync('pgrep', args, { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+const childPids = (pid: number): number[] => pgrep(['-P', String(pid)]);
+const pidsMatching = (text: string): number[] => pgrep(['-f', text]);
 
 const VIDEO_PAYLOAD = { caption: 'Sunrise run', script: '0-3s: shoes. 3-6s: skyline.', persona: { name: 'Ava' }, durationSec: 6 };
 
@@ -121,9 +131,7 @@ describe('pipelines end to end', () => {
         const jobs = await stand.rig.queue('video-generation').getJobs(['active']);
         return jobs.some((job) => (job.data as { checkpoint?: { comfyPromptId?: string } }).checkpoint?.comfyPromptId);
       });
-      for (const pid of execFileSync('pgrep', ['-P', String(supervisor.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
-        process.kill(Number(pid), 'SIGKILL');
-      }
+      for (const pid of childPids(supervisor.pid)) process.kill(pid, 'SIGKILL');
       const patches = await stand.rig.waitForFinal(jobId, 60_000);
       assert.deepEqual(statusTrail(patches), ['running', 'retrying', 'running', 'succeeded']);
       assert.equal(stand.comfy.count('POST', '/prompt'), before + 1, 'the workflow was submitted once');
@@ -159,6 +167,19 @@ describe('pipelines end to end', () => {
     assert.equal(result.code, 'TRAINER_CRASHED');
     assert.match(String(result.message), /SIGSEGV/);
     assert.ok(((result.details as { logTail?: string[] }).logTail ?? []).some((line) => line.includes('about to crash')));
+  });
+
+  test('a LoRA child SIGKILLed mid-training takes the trainer and its subprocesses with it', async () => {
+    const marker = `marker-${Date.now()}`;
+    const { jobId } = await stand.rig.enqueue('lora-training', {
+      datasetPath: 'faces', config: { baseModel: 'sd15.safetensors' }, kohyaArgs: ['--fake_mode=hang', `--fake_marker=${marker}`],
+    }, { attempts: 1 });
+    const trainerPid = await waitFor('the trainer to start', () => pidsMatching(marker)[0], 15_000);
+    const sleeperPid = await waitFor('the trainer to spawn its worker', () => childPids(trainerPid)[0], 5000);
+    for (const pid of childPids(supervisor.pid)) process.kill(pid, 'SIGKILL');
+    await waitFor('the trainer and its worker to be gone', () => !isProcessAlive(trainerPid) && !isProcessAlive(sleeperPid), 2000, 20);
+    const patches = await stand.rig.waitForFinal(jobId, 15_000);
+    assert.equal(patches.at(-1)?.result?.code, 'CHILD_CRASHED');
   });
 
   test('a LoRA job whose datasetId the API does not know fails once as unrecoverable', async () => {
