@@ -35,6 +35,11 @@ export interface ProcessorEnvironment {
   logger: Logger;
   /** Root of per-attempt temp dirs. */
   tmpRoot: string;
+  /**
+   * Where this child records the process groups it spawns, so the supervisor
+   * can kill them if the child dies first (see process-groups.ts).
+   */
+  pgroupDir?: string;
 }
 
 export type SandboxedProcessor = (job: SandboxedJob, token?: string, signal?: AbortSignal) => Promise<unknown>;
@@ -49,6 +54,7 @@ export function createSandboxedProcessor<Input, Result>(
   definition: PipelineDefinition<Input, Result>,
   environment: ProcessorEnvironment,
 ): SandboxedProcessor {
+  if (environment.pgroupDir) childRuntime().registry.persistTo(environment.pgroupDir);
   return async function processJob(job, token, signal) {
     const attempt = job.attemptsMade + 1;
     const envelope = parseEnvelope(job.data);
