@@ -10,6 +10,7 @@ import { createApiClient } from './api/client.js';
 import { createStatusReporter } from './lifecycle/status-reporter.js';
 import { createOutboxStore } from './status/outbox-store.js';
 import { createDelivery } from './status/delivery.js';
+import { startFinalReconciler } from './lifecycle/final-reconciler.js';
 import { createSupervisor } from './supervisor/supervisor.js';
 import { errorInfo } from './errors/job-errors.js';
 import { runAll } from './supervisor/run-all.js';
@@ -81,6 +82,15 @@ async function main(): Promise<void> {
     observer: monitoring.observer,
   });
 
+  // Re-reports finals that finished in Redis without a worker event (see final-reconciler.ts).
+  const reconciler = startFinalReconciler({
+    queues: settings.queues,
+    connection: { host: settings.redis.host, port: settings.redis.port, password: settings.redis.password },
+    prefix: settings.bullPrefix,
+    reporter,
+    logger: statusLogger,
+  });
+
   let stopping = false;
   const stop = async (reason: string, exitCode: number): Promise<void> => {
     if (stopping) return;
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { reason });
     const errors = await runAll([
       () => supervisor.close(),
+      () => reconciler.close(),
       () => monitoring.close(),
       async () => {
         const left = await reporter.flush(5000);

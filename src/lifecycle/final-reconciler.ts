@@ -1,0 +1,85 @@
+/**
+ * A safety net for final statuses. The lifecycle reports a job's end from the
+ * Worker's own 'completed'/'failed' events, but a job can finish in Redis
+ * without that event: e.g. when Redis restarts while `moveToFinished` is in
+ * flight, ioredis replays it, the replay fails with "Missing lock", and the
+ * worker never emits the event (seen under `npm run chaos`). Redis's own event
+ * stream (QueueEvents) records the finish either way, so shortly after each
+ * finish this reads the job back and reports its final status once more. The
+ * outbox refuses a second final for the same attempt, so in the normal case
+ * this changes nothing; in the lost case it is the only report.
+ */
+import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import type { Logger } from '../logger.js';
+import { errorInfo } from '../errors/job-errors.js';
+import type { StatusReporter } from './status-reporter.js';
+import { apiJobId, successUpdate } from './lifecycle.js';
+import { summarizeFailure } from './failure.js';
+
+export interface FinalReconcilerOptions {
+  queues: readonly string[];
+  /** Connection options (not a client): each QueueEvents needs a blocking connection of its own. */
+  connection: ConnectionOptions;
+  prefix?: string | undefined;
+  reporter: StatusReporter;
+  logger: Logger;
+  /** Lets the worker's own event report first (it carries the error code and details). */
+  delayMs?: number;
+}
+
+export interface FinalReconciler {
+  close(): Promise<void>;
+}
+
+export function startFinalReconciler(options: FinalReconcilerOptions): FinalReconciler {
+  const delayMs = options.delayMs ?? 3000;
+  const timers = new Set<NodeJS.Timeout>();
+  const closers: Array<() => Promise<void>> = [];
+  const prefixOption = options.prefix ? { prefix: options.prefix } : {};
+
+  for (const name of options.queues) {
+    const events = new QueueEvents(name, { connection: options.connection, ...prefixOption });
+    const queue = new Queue(name, { connection: options.connection, ...prefixOption });
+    events.on('error', (error) => options.logger.debug('queue events error', { queue: name, error: error.message }));
+    queue.on('error', (error) => options.logger.debug('queue error', { queue: name, error: error.message }));
+
+    const recheck = (queueJobId: string): void => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        void reportFinal(queue, queueJobId, options).catch((error: unknown) =>
+          options.logger.debug('final status re-check failed', { queue: name, queueJobId, error: errorInfo(error).message }));
+      }, delayMs);
+      timers.add(timer);
+    };
+    events.on('completed', ({ jobId }) => recheck(jobId));
+    events.on('failed', ({ jobId }) => recheck(jobId));
+    closers.push(async () => {
+      await events.close();
+      await queue.close();
+    });
+  }
+
+  return {
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await Promise.allSettled(closers.map((close) => close()));
+    },
+  };
+}
+
+async function reportFinal(queue: Queue, queueJobId: string, options: FinalReconcilerOptions): Promise<void> {
+  const job = await Job.fromId(queue, queueJobId);
+  const id = job ? apiJobId(job) : undefined;
+  if (!job || !id) return;
+  const state = await job.getState();
+  if (state === 'completed') {
+    options.reporter.report(id, successUpdate(job.returnvalue), job.attemptsStarted);
+  } else if (state === 'failed') {
+    const summary = summarizeFailure({ message: job.failedReason });
+    options.reporter.report(id, {
+      status: 'failed',
+      result: { message: summary.message, code: summary.code, attemptsMade: job.attemptsMade, attempts: job.opts.attempts ?? 1 },
+    }, job.attemptsStarted);
+  }
+}
