@@ -96,15 +96,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { reason });
+    const step = (name: string, run: () => Promise<unknown>) => async (): Promise<void> => {
+      await run();
+      logger.debug('shutdown step done', { step: name });
+    };
     const errors = await runAll([
-      () => supervisor.close(),
-      () => reconciler.close(),
-      () => monitoring.close(),
-      async () => {
+      step('workers', () => supervisor.close()),
+      step('final reconciler', () => reconciler.close()),
+      step('monitor', () => monitoring.close()),
+      step('status flush', async () => {
         const left = await reporter.flush(5000);
         if (left > 0) logger.warn('status updates kept in the Redis outbox for later delivery', { count: left });
-      },
-      () => connection.quit(),
+      }),
+      step('redis', () => connection.quit()),
     ]);
     for (const error of errors) logger.error('shutdown step failed', { error: errorInfo(error).message });
     logger.info('stopped');

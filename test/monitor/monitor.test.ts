@@ -49,7 +49,8 @@ describe('monitor server', () => {
     const exit = await supervisor.stop('SIGTERM');
     await processors.remove();
     await rig.close();
-    assert.equal(exit, 0, 'the supervisor, monitor server included, exits 0 on SIGTERM');
+    const tail = supervisor.logs.slice(-15).map((l) => `${String(l.message)} ${JSON.stringify(l.error ?? l.reason ?? '')}`).join('\n');
+    assert.equal(exit, 0, `the supervisor, monitor server included, exits 0 on SIGTERM; last log lines:\n${tail}`);
   });
 
   test('liveness answers 200 and readiness 200 with every worker running and Redis up', async () => {
