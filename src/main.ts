@@ -16,6 +16,7 @@ import { errorInfo } from './errors/job-errors.js';
 import { runAll } from './supervisor/run-all.js';
 import { prepareTmpDir } from './supervisor/tmp-dir.js';
 import { createMonitoring } from './monitor/monitoring.js';
+import { composeObservers } from './monitor/compose-observers.js';
 import type { RawEnv } from './config/index.js';
 import { withEnvFile } from './config/env-file.js';
 import { createReloader } from './supervisor/reload.js';
@@ -73,15 +74,6 @@ async function main(): Promise<void> {
   });
   const reporter = createStatusReporter({ store: outbox, delivery, logger: statusLogger });
   delivery.start();
-  const supervisor = createSupervisor({
-    config: settings,
-    connection,
-    reporter,
-    logger,
-    processorDir: settings.processorDir ?? DEFAULT_PROCESSOR_DIR,
-    observer: monitoring.observer,
-  });
-
   // Re-reports finals that finished in Redis without a worker event (see final-reconciler.ts).
   const reconciler = startFinalReconciler({
     queues: settings.queues,
@@ -89,6 +81,15 @@ async function main(): Promise<void> {
     prefix: settings.bullPrefix,
     reporter,
     logger: statusLogger,
+  });
+
+  const supervisor = createSupervisor({
+    config: settings,
+    connection,
+    reporter,
+    logger,
+    processorDir: settings.processorDir ?? DEFAULT_PROCESSOR_DIR,
+    observer: composeObservers([monitoring.observer, reconciler.observer], logger),
   });
 
   let stopping = false;

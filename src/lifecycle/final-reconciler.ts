@@ -13,6 +13,7 @@ import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../logger.js';
 import { errorInfo } from '../errors/job-errors.js';
 import type { StatusReporter } from './status-reporter.js';
+import type { LifecycleObserver } from './lifecycle.js';
 import { apiJobId, successUpdate } from './lifecycle.js';
 import { summarizeFailure } from './failure.js';
 
@@ -28,14 +29,28 @@ export interface FinalReconcilerOptions {
 }
 
 export interface FinalReconciler {
+  /**
+   * Feed it the lifecycle's events: finishes this process already reported are
+   * skipped, so in the normal case the safety net costs no Redis round trip.
+   */
+  observer: Required<Pick<LifecycleObserver, 'onCompleted' | 'onFailed'>>;
   close(): Promise<void>;
 }
+
+// Bounds the memory of finishes seen locally whose stream event never came back.
+const MAX_REMEMBERED = 10_000;
 
 export function startFinalReconciler(options: FinalReconcilerOptions): FinalReconciler {
   const delayMs = options.delayMs ?? 3000;
   const timers = new Set<NodeJS.Timeout>();
   const closers: Array<() => Promise<void>> = [];
   const prefixOption = options.prefix ? { prefix: options.prefix } : {};
+  const reportedHere = new Set<string>();
+  const remember = (queue: string, queueJobId: string | undefined): void => {
+    if (queueJobId === undefined) return;
+    reportedHere.add(`${queue}:${queueJobId}`);
+    if (reportedHere.size > MAX_REMEMBERED) reportedHere.delete(reportedHere.values().next().value as string);
+  };
 
   for (const name of options.queues) {
     const events = new QueueEvents(name, { connection: options.connection, ...prefixOption });
@@ -46,6 +61,7 @@ export function startFinalReconciler(options: FinalReconcilerOptions): FinalReco
     const recheck = (queueJobId: string): void => {
       const timer = setTimeout(() => {
         timers.delete(timer);
+        if (reportedHere.delete(`${name}:${queueJobId}`)) return;
         void reportFinal(queue, queueJobId, options).catch((error: unknown) =>
           options.logger.debug('final status re-check failed', { queue: name, queueJobId, error: errorInfo(error).message }));
       }, delayMs);
@@ -62,6 +78,10 @@ export function startFinalReconciler(options: FinalReconcilerOptions): FinalReco
   }
 
   return {
+    observer: {
+      onCompleted: (queue, job) => remember(queue, job.id),
+      onFailed: (queue, job, final) => { if (final) remember(queue, job?.id); },
+    },
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
