@@ -25,6 +25,10 @@ export interface JobContext {
    */
   checkpoint: Readonly<Record<string, unknown>>;
   saveCheckpoint(values: Record<string, unknown>): Promise<void>;
-  /** A directory private to this attempt, removed by the processor afterwards. */
-  tmpDir: string;
+  /**
+   * A directory private to this attempt, created on first call (most jobs never
+   * need one, and the per-job cost is paid only by those that do) and removed
+   * by the processor afterwards.
+   */
+  makeTmpDir(): Promise<string>;
 }

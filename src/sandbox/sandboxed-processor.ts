@@ -62,8 +62,12 @@ export function createSandboxedProcessor<Input, Result>(
     const logger = environment.logger.child({ queue: definition.queue, jobId, queueJobId: job.id, attempt });
     const input = definition.parse(envelope.payload);
     const linked = linkedSignal([signal, childRuntime().shutdown.signal]);
-    await mkdir(environment.tmpRoot, { recursive: true });
-    const tmpDir = await mkdtemp(join(environment.tmpRoot, attemptDirPrefix(definition.queue, job.id ?? 'job', attempt, process.pid)));
+    let tmpDir: Promise<string> | undefined;
+    const makeTmpDir = (): Promise<string> => {
+      tmpDir ??= mkdir(environment.tmpRoot, { recursive: true }).then(() =>
+        mkdtemp(join(environment.tmpRoot, attemptDirPrefix(definition.queue, job.id ?? 'job', attempt, process.pid))));
+      return tmpDir;
+    };
     const checkpoint = readCheckpoint(job.data);
     const ctx: JobContext = {
       jobId,
@@ -72,7 +76,7 @@ export function createSandboxedProcessor<Input, Result>(
       attempts: job.opts.attempts ?? 1,
       signal: linked.signal,
       logger,
-      tmpDir,
+      makeTmpDir,
       checkpoint,
       reportProgress: (progress) => job.updateProgress(progress),
       saveCheckpoint: async (values) => {
@@ -93,7 +97,7 @@ export function createSandboxedProcessor<Input, Result>(
       throw coerceError(thrown);
     } finally {
       linked.dispose();
-      await rm(tmpDir, { recursive: true, force: true });
+      if (tmpDir) await rm(await tmpDir, { recursive: true, force: true }).catch(() => undefined);
     }
   };
 }

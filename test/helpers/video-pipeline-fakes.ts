@@ -12,6 +12,8 @@ import type { PostProcessFn, PostProcessRequest } from '../../src/media/types.js
 import type { ObjectStore, StoredObject } from '../../src/storage/object-store.js';
 
 export interface FakeContext extends JobContext {
+  /** The attempt dir `makeTmpDir` hands out. */
+  tmpDir: string;
   progress: Array<Record<string, unknown>>;
   saved: Array<Record<string, unknown>>;
   controller: AbortController;
@@ -35,6 +37,7 @@ export async function fakeContext(options: { jobId?: string; checkpoint?: Record
     controller,
     checkpoint,
     tmpDir,
+    makeTmpDir: async () => tmpDir,
     async reportProgress(progress) {
       ctx.progress.push(progress);
     },

@@ -30,9 +30,11 @@ after(async () => {
 
 test('the attempt temp dir of a child killed mid-job is removed when the child exits', async () => {
   const runDir = join(rig.tmpDir, 'work', `run-${supervisor.pid}`);
-  const { jobId } = await rig.enqueue('content-generation', { behaviour: 'sigkill' }, { attempts: 2 });
+  const { jobId } = await rig.enqueue('content-generation', { behaviour: 'tmpdir-then-sigkill' }, { attempts: 2 });
   const patches = await rig.waitForFinal(jobId, 20_000);
   assert.deepEqual(statusTrail(patches), ['running', 'retrying', 'running', 'failed']);
+  const made = patches.map((p) => (p.result?.progress as { dir?: string } | undefined)?.dir).filter(Boolean);
+  assert.ok(made.length >= 1 && made.every((dir) => dir?.startsWith(runDir)), 'the killed attempts had made their temp dirs');
   const left = await waitFor('the attempt dirs to be swept', async () => {
     const names = await readdir(runDir).catch(() => [] as string[]);
     return names.length === 0 ? names : undefined;

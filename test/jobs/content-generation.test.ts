@@ -37,7 +37,7 @@ function attemptCtx(job: JobState, attempt = 1, signal = new AbortController().s
     saveCheckpoint: async (values) => {
       Object.assign(job.checkpoint, values);
     },
-    tmpDir: '/nonexistent',
+    makeTmpDir: () => Promise.reject(new Error('content jobs need no temp dir')),
   };
 }
 

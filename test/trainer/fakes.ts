@@ -78,7 +78,7 @@ export function createContext(overrides: Partial<JobContext> = {}): RecordingCon
     },
     checkpoint: {},
     async saveCheckpoint() {},
-    tmpDir: tmpdir(),
+    makeTmpDir: async () => tmpdir(),
     ...overrides,
     progress,
     controller,

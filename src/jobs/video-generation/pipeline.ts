@@ -83,12 +83,13 @@ export async function runVideoGeneration(
   const video = pickVideo(promptId, entry);
 
   report({ stage: 'downloading', promptId, filename: video.filename });
-  const sourcePath = join(ctx.tmpDir, `source${extname(video.filename).toLowerCase() || '.mp4'}`);
+  const workDir = await ctx.makeTmpDir();
+  const sourcePath = join(workDir, `source${extname(video.filename).toLowerCase() || '.mp4'}`);
   const downloaded = await deps.comfy.download(video, sourcePath, ctx.signal);
   ctx.logger.info('comfyui video downloaded', { promptId, sizeBytes: downloaded.sizeBytes });
 
   report({ stage: 'post-processing', percent: 0 });
-  const finalPath = join(ctx.tmpDir, 'final.mp4');
+  const finalPath = join(workDir, 'final.mp4');
   const info = await deps.postProcess({
     inputPath: sourcePath,
     outputPath: finalPath,
