@@ -20,6 +20,11 @@ export interface JsonRequest {
   service: string;
   /** Error code prefix, e.g. `API` gives `API_HTTP_404`, `API_UNREACHABLE`. */
   codePrefix: string;
+  /**
+   * Non-2xx statuses the caller handles itself (their body is returned, not
+   * thrown), e.g. ComfyUI's 400 whose node errors the job failure must carry.
+   */
+  passStatuses?: readonly number[];
 }
 
 export interface JsonResponse {
@@ -52,7 +57,9 @@ export async function fetchJson(request: JsonRequest, fetchImpl: FetchLike = fet
     });
     const text = await response.text();
     const body = parseBody(text);
-    if (response.ok) return { status: response.status, body, headers: response.headers };
+    if (response.ok || request.passStatuses?.includes(response.status)) {
+      return { status: response.status, body, headers: response.headers };
+    }
     const message = `${request.service} answered ${response.status} to ${target}: ${describeBody(body)}`;
     const details = { status: response.status, service: request.service };
     const code = `${request.codePrefix}_HTTP_${response.status}`;
