@@ -88,8 +88,8 @@ export const port = makeValidator<number>((input: string) => {
   return value;
 });
 
-/** An absolute http(s) URL; a trailing slash is removed so paths can be appended. */
-export const httpUrl = makeValidator<string>((input: string) => {
+/** Parses an absolute http(s) URL or throws the validator error every URL variable uses. */
+export function parseHttpUrl(input: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(input);
@@ -99,6 +99,12 @@ export const httpUrl = makeValidator<string>((input: string) => {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new EnvError(`must be an http(s) URL, got "${input}"`);
   }
+  return parsed;
+}
+
+/** An absolute http(s) URL; a trailing slash is removed so paths can be appended. */
+export const httpUrl = makeValidator<string>((input: string) => {
+  parseHttpUrl(input);
   return input.replace(/\/+$/, '');
 });
 

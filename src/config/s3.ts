@@ -1,6 +1,6 @@
 /** S3-compatible object storage (MinIO) settings. */
 import { str, makeValidator, EnvError } from 'envalid';
-import { cleanSection } from './env.js';
+import { cleanSection, parseHttpUrl } from './env.js';
 import type { RawEnv } from './env.js';
 
 /** S3 rejects presigned URLs that live longer than seven days (SigV4 limit). */
@@ -36,15 +36,7 @@ const bucketName = makeValidator<string>((input: string) => {
 
 // minio clients take a host and port only, so a path would be silently dropped.
 const endpointUrl = makeValidator<string>((input: string) => {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
-    throw new EnvError(`must be an http(s) URL, got "${input}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EnvError(`must be an http(s) URL, got "${input}"`);
-  }
+  const url = parseHttpUrl(input);
   if (url.pathname !== '/' || url.search !== '' || url.username !== '') {
     throw new EnvError(`must be scheme://host[:port] without path, query or credentials`);
   }
