@@ -3,7 +3,7 @@
  * rebuilt from the child's JSON (so classified by name/code/message, never by
  * instanceof), or one of BullMQ's own messages for a crashed or stalled child.
  */
-import { isPlainObject } from '../errors/job-errors.js';
+import { isPlainObject, isUnrecoverable } from '../errors/job-errors.js';
 
 export interface FailedAttempt {
   name?: string;
@@ -31,7 +31,7 @@ const CHILD_EXIT = /^Unexpected exit code: (\S+) signal: (\S+)$/;
 /** True when BullMQ will not run the job again: unrecoverable, out of attempts, or finished. */
 export function isFinalFailure(error: FailedAttempt, counts: AttemptCounts): boolean {
   if (counts.finishedOn !== undefined && counts.finishedOn > 0) return true;
-  if (error.name === 'UnrecoverableError') return true;
+  if (isUnrecoverable(error)) return true;
   return counts.attemptsMade >= counts.attempts;
 }
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { JobStatusUpdate } from '../api/client.js';
-import { errorInfo } from '../errors/job-errors.js';
+import { errorInfo, isUnrecoverable } from '../errors/job-errors.js';
 import type { Logger } from '../logger.js';
 import { decodeRecord } from './outbox-record.js';
 import type { OutboxStore } from './outbox-store.js';
@@ -65,7 +65,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       failures = 0;
     } catch (error) {
       options.onDeliveryFailure?.(jobId, record.update, error);
-      if (errorInfo(error).name !== 'UnrecoverableError') throw error;
+      if (!isUnrecoverable(errorInfo(error))) throw error;
       // The API refused this update for good (e.g. 404: it has no such job).
       options.logger.error('status update refused by the API', { jobId, status: record.update.status, ...describe(error) });
     }
