@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   const reconciler = startFinalReconciler({
     queues: settings.queues,
     connection: { host: settings.redis.host, port: settings.redis.port, password: settings.redis.password },
+    client: connection,
     prefix: settings.bullPrefix,
     reporter,
     logger: statusLogger,

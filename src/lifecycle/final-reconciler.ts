@@ -10,6 +10,7 @@
  * this changes nothing; in the lost case it is the only report.
  */
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { errorInfo } from '../errors/job-errors.js';
 import type { StatusReporter } from './status-reporter.js';
@@ -21,6 +22,8 @@ export interface FinalReconcilerOptions {
   queues: readonly string[];
   /** Connection options (not a client): each QueueEvents needs a blocking connection of its own. */
   connection: ConnectionOptions;
+  /** The supervisor's shared client, for reading jobs back (no extra connection per queue). */
+  client: Redis;
   prefix?: string | undefined;
   reporter: StatusReporter;
   logger: Logger;
@@ -54,7 +57,7 @@ export function startFinalReconciler(options: FinalReconcilerOptions): FinalReco
 
   for (const name of options.queues) {
     const events = new QueueEvents(name, { connection: options.connection, ...prefixOption });
-    const queue = new Queue(name, { connection: options.connection, ...prefixOption });
+    const queue = new Queue(name, { connection: options.client, ...prefixOption });
     events.on('error', (error) => options.logger.debug('queue events error', { queue: name, error: error.message }));
     queue.on('error', (error) => options.logger.debug('queue error', { queue: name, error: error.message }));
 

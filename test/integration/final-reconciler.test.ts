@@ -29,6 +29,7 @@ describe('final status reconciler', () => {
     reconciler = startFinalReconciler({
       queues: ['content-generation'],
       connection: { host: rig.redis.host, port: rig.redis.port },
+      client: rig.connection,
       prefix: rig.prefix,
       reporter,
       logger: silentLogger,
