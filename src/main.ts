@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { loadConfig, ConfigError, type SupervisorConfig } from './config/index.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger } from './logger.js';
 import { createApiClient } from './api/client.js';
 import { createStatusReporter } from './lifecycle/status-reporter.js';
 import { createOutboxStore } from './status/outbox-store.js';
@@ -154,4 +154,3 @@ void main().catch((error: unknown) => {
   process.exit(1);
 });
 
-export type { Logger };
